@@ -1,0 +1,166 @@
+/** Stable, machine-readable error codes of this library. */
+export type PlanExecuteErrorCode =
+  | 'INVALID_OPTIONS'
+  | 'PLAN_INVALID'
+  | 'MODEL_OUTPUT_INVALID'
+  | 'STEP_TIMEOUT'
+  | 'RUN_CANCELLED'
+  | 'BUDGET_EXCEEDED'
+  | 'MODEL_NOT_CONFIGURED'
+  | 'STEP_FAILED'
+  | 'RUN_ABORTED'
+  | 'PLAN_REJECTED'
+  | 'UNEXPECTED';
+
+import type { TrackerSnapshot } from './tracker.ts';
+import type { TokenUsage } from './usage.ts';
+
+const marker = Symbol.for('mastra-plan-execute.error');
+
+/** Base class of every error this library throws or reports; switch on `code`. */
+export class PlanExecuteError extends Error {
+  readonly [marker] = true;
+  /** Stable machine-readable code. */
+  readonly code: PlanExecuteErrorCode;
+
+  constructor(code: PlanExecuteErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PlanExecuteError';
+    this.code = code;
+  }
+
+  /** True for any PlanExecuteError, even one from another copy of this package. */
+  static isInstance(value: unknown): value is PlanExecuteError {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[marker] === true;
+  }
+}
+
+/** Thrown by `new PlanAndExecute()` and `run()` when an option is out of range or of the wrong type. */
+export class InvalidOptionsError extends PlanExecuteError {
+  constructor(message: string) {
+    super('INVALID_OPTIONS', message);
+    this.name = 'InvalidOptionsError';
+  }
+}
+
+/** Reported (in `run-finished`) when no valid plan or revision could be made within the repair rounds. */
+export class PlanValidationError extends PlanExecuteError {
+  /** Every problem found, phrased so a model can act on it. */
+  readonly issues: readonly string[];
+  /** The rejected plan or raw model text, for diagnosis. */
+  readonly rejected: unknown;
+
+  constructor(issues: readonly string[], rejected: unknown) {
+    super('PLAN_INVALID', `The plan is invalid: ${issues.join('; ')}`);
+    this.name = 'PlanValidationError';
+    this.issues = issues;
+    this.rejected = rejected;
+  }
+}
+
+/** Thrown by a role adapter when the model's answer does not match the expected schema (retryable). */
+export class ModelOutputError extends PlanExecuteError {
+  /** The model's raw text. */
+  readonly rawText: string;
+  /** The schema problems, one per line. */
+  readonly issues: readonly string[];
+  /** Tokens the malformed answer cost, when known. */
+  readonly usage: TokenUsage | null;
+
+  constructor(role: string, rawText: string, issues: readonly string[], usage: TokenUsage | null = null) {
+    super('MODEL_OUTPUT_INVALID', `The ${role} answer does not match its schema: ${issues.join('; ')}`);
+    this.name = 'ModelOutputError';
+    this.rawText = rawText;
+    this.issues = issues;
+    this.usage = usage;
+  }
+}
+
+/** Reported when one step attempt runs longer than `stepTimeoutMs` (retryable). */
+export class StepTimeoutError extends PlanExecuteError {
+  constructor(stepId: string, timeoutMs: number) {
+    super('STEP_TIMEOUT', `Step "${stepId}" timed out after ${timeoutMs} ms`);
+    this.name = 'StepTimeoutError';
+  }
+}
+
+/** Thrown inside the run when the caller's abort signal fires; the run then resolves `cancelled`. */
+export class RunCancelledError extends PlanExecuteError {
+  constructor(options?: { cause?: unknown }) {
+    super('RUN_CANCELLED', 'The run was cancelled', options);
+    this.name = 'RunCancelledError';
+  }
+}
+
+/** Reported (in `run-finished`) when the token budget is spent before the next model call. */
+export class BudgetExceededError extends PlanExecuteError {
+  /** Tokens used when the run stopped. */
+  readonly usedTokens: number;
+  /** The budget that was set. */
+  readonly maxTokens: number;
+  /** The tracker's state when the run stopped; null before a plan existed. */
+  readonly snapshot: TrackerSnapshot | null;
+
+  constructor(usedTokens: number, maxTokens: number, snapshot: TrackerSnapshot | null) {
+    super('BUDGET_EXCEEDED', `Token budget spent: ${usedTokens} of ${maxTokens} tokens used`);
+    this.name = 'BudgetExceededError';
+    this.usedTokens = usedTokens;
+    this.maxTokens = maxTokens;
+    this.snapshot = snapshot;
+  }
+}
+
+/** Thrown when a role needs a model and the environment names none. */
+export class MissingModelError extends PlanExecuteError {
+  constructor(message: string) {
+    super('MODEL_NOT_CONFIGURED', message);
+    this.name = 'MissingModelError';
+  }
+}
+
+/** Reported when a step failed and the run could not go on: replanning off, or its budget spent. */
+export class StepFailedError extends PlanExecuteError {
+  /** The step that failed. */
+  readonly stepId: string;
+
+  constructor(stepId: string, message: string) {
+    super('STEP_FAILED', message);
+    this.name = 'StepFailedError';
+    this.stepId = stepId;
+  }
+}
+
+/** Reported when the replanner (or a failure policy) chose to stop the run. */
+export class RunAbortedError extends PlanExecuteError {
+  constructor(reason: string) {
+    super('RUN_ABORTED', `The run was aborted: ${reason}`);
+    this.name = 'RunAbortedError';
+  }
+}
+
+/** Reported when `approvePlan` rejected the plan. */
+export class PlanRejectedError extends PlanExecuteError {
+  constructor() {
+    super('PLAN_REJECTED', 'The plan was rejected before execution');
+    this.name = 'PlanRejectedError';
+  }
+}
+
+/** Reported when a role or listener failed in a way the run cannot recover from (the cause is chained). */
+export class UnexpectedRunError extends PlanExecuteError {
+  constructor(cause: unknown) {
+    super('UNEXPECTED', `The run failed unexpectedly: ${errorMessage(cause)}`, { cause });
+    this.name = 'UnexpectedRunError';
+  }
+}
+
+/** Whether a failed step attempt may be re-run as it is: model/API errors, timeouts, malformed answers. */
+export function isRetryableError(error: unknown): boolean {
+  if (!PlanExecuteError.isInstance(error)) return true;
+  return error.code === 'MODEL_OUTPUT_INVALID' || error.code === 'STEP_TIMEOUT';
+}
+
+/** The message of any thrown value. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,64 @@
+import type { PlanExecuteError } from './errors.ts';
+import type { Plan } from './plan-schema.ts';
+import type { PlanRunResult, RunStatus, StepResult } from './result.ts';
+import type { PlanRevision } from './tracker.ts';
+import type { TokenUsage } from './usage.ts';
+
+/** Fields of every event. */
+interface EventBase {
+  /** The run that emitted it. */
+  readonly runId: string;
+  /** When (ISO 8601). */
+  readonly timestamp: string;
+}
+
+/** Everything a run reports while it goes, in the order it happens. */
+export type PlanRunEvent = EventBase &
+  (
+    | { readonly type: 'run-started'; readonly task: string }
+    | { readonly type: 'plan-created'; readonly plan: Plan; readonly attempt: number }
+    | { readonly type: 'plan-invalid'; readonly issues: readonly string[]; readonly attempt: number }
+    | { readonly type: 'plan-approved'; readonly plan: Plan; readonly edited: boolean }
+    | { readonly type: 'plan-rejected'; readonly plan: Plan }
+    | { readonly type: 'step-started'; readonly stepId: string; readonly attempt: number; readonly description: string }
+    | { readonly type: 'step-finished'; readonly stepId: string; readonly result: StepResult }
+    | { readonly type: 'step-failed'; readonly stepId: string; readonly result: StepResult }
+    | { readonly type: 'step-retried'; readonly stepId: string; readonly attempt: number; readonly error: string }
+    | { readonly type: 'step-skipped'; readonly stepId: string; readonly reason: string }
+    | { readonly type: 'plan-revised'; readonly revision: PlanRevision }
+    | { readonly type: 'synthesis-finished'; readonly output: string; readonly usage: TokenUsage }
+    | {
+        readonly type: 'run-finished';
+        readonly status: RunStatus;
+        readonly result: PlanRunResult;
+        /** The error that ended the run, when it did not complete. */
+        readonly error: PlanExecuteError | null;
+      }
+  );
+
+/** The `type` of every event. */
+export type PlanRunEventType = PlanRunEvent['type'];
+
+/** An event before the run stamps it with `runId` and `timestamp`. */
+export type PlanRunEventInput = PlanRunEvent extends infer E ? (E extends PlanRunEvent ? Omit<E, 'runId' | 'timestamp'> : never) : never;
+
+/** A listener for run events; it may be async. */
+export type PlanRunListener = (event: PlanRunEvent) => void | Promise<void>;
+
+/**
+ * Calls `listener` without ever letting it break the run: a throw or a rejected promise is
+ * reported to `onListenerError` (default: console.error) and otherwise ignored.
+ */
+export function notify(
+  listener: PlanRunListener | undefined,
+  event: PlanRunEvent,
+  onListenerError: (error: unknown) => void = (error) => console.error('[mastra-plan-execute] onEvent listener threw:', error),
+): void {
+  if (!listener) return;
+  try {
+    const returned = listener(event);
+    if (returned && typeof returned.then === 'function') returned.then(undefined, onListenerError);
+  } catch (error) {
+    onListenerError(error);
+  }
+}

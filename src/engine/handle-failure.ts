@@ -1,0 +1,88 @@
+import { ModelOutputError, PlanValidationError, RunAbortedError, StepFailedError } from './errors.ts';
+import type { StepFailure } from './execute-step.ts';
+import type { ReplanDecision } from './plan-schema.ts';
+import { RunEnd, type RunContext } from './run-context.ts';
+import { validateSteps } from './validate-plan.ts';
+
+/**
+ * Carries out what the policy chose for a failed step, once no other step is running:
+ * replan (revise / skip / abort, as the replanner decides), skip, abort, or fail the run.
+ */
+export async function handleFailure(context: RunContext, failure: StepFailure): Promise<void> {
+  // A revision made for an earlier failure may already have replaced this step.
+  if (!context.tracker.list().some((step) => step.id === failure.stepId && step.status === 'failed')) return;
+  const { action } = failure;
+  switch (action.type) {
+    case 'replan':
+      return applyDecision(context, failure, await askReplanner(context, failure));
+    case 'skip':
+      return skipStep(context, failure.stepId, action.reason);
+    case 'abort':
+      throw new RunEnd('aborted', new RunAbortedError(action.reason));
+    case 'fail':
+      throw new RunEnd('failed', new StepFailedError(failure.stepId, action.reason));
+  }
+}
+
+/** Asks the replanner, re-asking with the validator's messages while repairs are left. */
+async function askReplanner(context: RunContext, failure: StepFailure): Promise<ReplanDecision> {
+  const { task, planner, tools, settings } = context.input;
+  if (context.replansUsed >= settings.maxReplans) {
+    throw new RunEnd('failed', new StepFailedError(failure.stepId, `Step "${failure.stepId}" failed and the replan budget (${settings.maxReplans}) is spent: ${failure.error}`));
+  }
+  context.replansUsed++;
+  const steps = context.tracker.list();
+  const request = {
+    task,
+    goal: context.tracker.goal,
+    tools,
+    completed: steps.filter((step) => step.status === 'done').map(({ id, description, output }) => ({ id, description, output: output ?? '' })),
+    failedStep: context.tracker.planSteps().find((step) => step.id === failure.stepId)!,
+    error: failure.error,
+    remaining: context.tracker.planSteps().filter((step) => step.id !== failure.stepId && context.tracker.get(step.id).status !== 'done'),
+    maxSteps: settings.maxSteps,
+  };
+  let feedback: readonly string[] = [];
+  let rejected: unknown = null;
+  for (let attempt = 1; attempt <= settings.maxPlanRepairs + 1; attempt++) {
+    try {
+      const { value: decision } = await context.call('planner', (abortSignal) => planner.replan({ ...request, feedback, abortSignal }));
+      feedback = decisionIssues(context, decision);
+      if (feedback.length === 0) return decision;
+      rejected = decision;
+    } catch (error) {
+      if (!(error instanceof ModelOutputError)) throw error;
+      [feedback, rejected] = [error.issues, error.rawText];
+    }
+    context.emit({ type: 'plan-invalid', issues: feedback, attempt });
+  }
+  throw new RunEnd('failed', new PlanValidationError(feedback, rejected));
+}
+
+function decisionIssues(context: RunContext, decision: ReplanDecision): string[] {
+  if (decision.action !== 'revise') return [];
+  if (!decision.steps) return ['The action is "revise" but steps is null; give the steps that replace every step not yet done.'];
+  const doneSteps = context.tracker.list().filter((step) => step.status === 'done');
+  const toolNames = context.input.tools.map((tool) => tool.name);
+  return validateSteps(decision.steps, { toolNames, maxSteps: context.input.settings.maxSteps, doneSteps });
+}
+
+function applyDecision(context: RunContext, failure: StepFailure, decision: ReplanDecision): void {
+  switch (decision.action) {
+    case 'revise': {
+      const revision = context.tracker.revise(decision.steps ?? [], decision.rationale, failure.stepId);
+      context.emit({ type: 'plan-revised', revision });
+      return;
+    }
+    case 'skip':
+      return skipStep(context, failure.stepId, decision.rationale);
+    case 'abort':
+      throw new RunEnd('aborted', new RunAbortedError(decision.rationale));
+  }
+}
+
+function skipStep(context: RunContext, stepId: string, reason: string): void {
+  const revision = context.tracker.skip(stepId, reason);
+  context.emit({ type: 'step-skipped', stepId, reason });
+  context.emit({ type: 'plan-revised', revision });
+}

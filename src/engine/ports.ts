@@ -1,0 +1,122 @@
+import type { Plan, PlanStep, ReplanDecision, StepOutcome } from './plan-schema.ts';
+import type { TokenUsage } from './usage.ts';
+
+/** A tool as the planner sees it: its name in the plan and what it does. */
+export interface ToolInfo {
+  /** The key the executor knows the tool by; what `toolHint` names. */
+  readonly name: string;
+  /** What the tool does. */
+  readonly description: string;
+}
+
+/** A role's answer together with what it cost. */
+export interface RoleReply<T> {
+  /** The parsed answer. */
+  readonly value: T;
+  /** Tokens spent producing it. */
+  readonly usage: TokenUsage;
+}
+
+/** What the planner is asked to plan. */
+export interface PlanRequest {
+  /** The user's task. */
+  readonly task: string;
+  /** The tools the executor has. */
+  readonly tools: readonly ToolInfo[];
+  /** Longest plan accepted. */
+  readonly maxSteps: number;
+  /** Problems with the previous attempt, to repair; empty on the first attempt. */
+  readonly feedback: readonly string[];
+  /** Fires when the run is cancelled or times out. */
+  readonly abortSignal: AbortSignal;
+}
+
+/** A finished step as the replanner sees it. */
+export interface CompletedStep {
+  /** The step's id. */
+  readonly id: string;
+  /** What the step did. */
+  readonly description: string;
+  /** What it produced. */
+  readonly output: string;
+}
+
+/** What the replanner is asked after a permanent step failure. */
+export interface ReplanRequest {
+  /** The user's task. */
+  readonly task: string;
+  /** The plan's goal. */
+  readonly goal: string;
+  /** The tools the executor has. */
+  readonly tools: readonly ToolInfo[];
+  /** Steps done so far, with their outputs; these are never re-run. */
+  readonly completed: readonly CompletedStep[];
+  /** The step that failed. */
+  readonly failedStep: PlanStep;
+  /** Why it failed. */
+  readonly error: string;
+  /** Every other step not yet done, in plan order. */
+  readonly remaining: readonly PlanStep[];
+  /** Longest plan accepted, done steps included. */
+  readonly maxSteps: number;
+  /** Problems with the previous decision, to repair; empty on the first attempt. */
+  readonly feedback: readonly string[];
+  /** Fires when the run is cancelled. */
+  readonly abortSignal: AbortSignal;
+}
+
+/** What the executor is asked to do for one step. */
+export interface StepRequest {
+  /** The user's task. */
+  readonly task: string;
+  /** The step to run. */
+  readonly step: PlanStep;
+  /** Outputs of the steps this one depends on (never the whole transcript). */
+  readonly dependencies: readonly CompletedStep[];
+  /** 1 for the first attempt, 2 for the first retry, … */
+  readonly attempt: number;
+  /** Why the previous attempt failed; null on the first attempt. */
+  readonly previousError: string | null;
+  /** Tool-loop budget: model calls allowed inside this step. */
+  readonly maxIterations: number;
+  /** Fires on cancellation or step timeout; pass it to every model and tool call. */
+  readonly abortSignal: AbortSignal;
+}
+
+/** The executor's reply: the step's outcome plus how many tool calls it made. */
+export interface StepReply extends RoleReply<StepOutcome> {
+  /** Tool calls made during the step. */
+  readonly toolCalls: number;
+}
+
+/** What the synthesizer merges. */
+export interface SynthesisRequest {
+  /** The user's task. */
+  readonly task: string;
+  /** The plan's goal. */
+  readonly goal: string;
+  /** Done steps with their outputs, in plan order. */
+  readonly steps: readonly CompletedStep[];
+  /** Fires when the run is cancelled. */
+  readonly abortSignal: AbortSignal;
+}
+
+/** Writes plans and decides what to do after a failure. */
+export interface Planner {
+  /** Makes a plan; throws ModelOutputError when the answer does not parse. */
+  plan(request: PlanRequest): Promise<RoleReply<Plan>>;
+  /** Decides revise / skip / abort after a permanent failure. */
+  replan(request: ReplanRequest): Promise<RoleReply<ReplanDecision>>;
+}
+
+/** Runs one step in a bounded tool loop. */
+export interface Executor {
+  /** Throws for retryable problems; returns `success: false` for permanent ones. */
+  execute(request: StepRequest): Promise<StepReply>;
+}
+
+/** Merges the step outputs into the final answer. */
+export interface Synthesizer {
+  /** Returns the final text. */
+  synthesize(request: SynthesisRequest): Promise<RoleReply<string>>;
+}

@@ -1,0 +1,69 @@
+import type { Plan } from './plan-schema.ts';
+import type { PlanRevision, TrackedStep } from './tracker.ts';
+import type { RunUsage, TokenUsage } from './usage.ts';
+import type { PlanExecuteErrorCode } from './errors.ts';
+
+/** How a run ended. */
+export type RunStatus = 'completed' | 'failed' | 'aborted' | 'cancelled' | 'rejected';
+
+/** One attempt of one step, in execution order. */
+export interface StepResult {
+  /** The step's id. */
+  readonly stepId: string;
+  /** 1 for the first attempt, 2 for the first retry, … */
+  readonly attempt: number;
+  /** How the attempt ended. */
+  readonly status: 'done' | 'failed' | 'cancelled';
+  /** The step's output when done; null otherwise. */
+  readonly output: string | null;
+  /** Why it failed; null when done. */
+  readonly error: string | null;
+  /** Whether the failure was retryable (model/API error, timeout, malformed answer). */
+  readonly retryable: boolean;
+  /** Tool calls the executor made in this attempt. */
+  readonly toolCalls: number;
+  /** Tokens this attempt spent. */
+  readonly usage: TokenUsage;
+  /** When the attempt started (ISO 8601). */
+  readonly startedAt: string;
+  /** How long it took. */
+  readonly durationMs: number;
+}
+
+/** Plain-JSON form of the error that ended a run. */
+export interface RunErrorInfo {
+  /** The error's stable code. */
+  readonly code: PlanExecuteErrorCode;
+  /** What went wrong. */
+  readonly message: string;
+  /** The validator's messages, for PLAN_INVALID. */
+  readonly issues?: readonly string[];
+}
+
+/** Everything a run produced; plain JSON. */
+export interface PlanRunResult {
+  /** This run's id. */
+  readonly runId: string;
+  /** How the run ended. */
+  readonly status: RunStatus;
+  /** The task as given. */
+  readonly task: string;
+  /** The plan as created before any execution started; null when no valid plan was made. */
+  readonly initialPlan: Plan | null;
+  /** The final plan, each step with status, output, error and attempts. */
+  readonly plan: readonly TrackedStep[];
+  /** Every change to the plan: kind, reason, failed step, steps before and after. */
+  readonly revisions: readonly PlanRevision[];
+  /** Whether any replan revised or skipped steps. */
+  readonly replanned: boolean;
+  /** The synthesised answer (or the last done step's output with `synthesize: false`). */
+  readonly finalOutput: string;
+  /** Every step attempt, in execution order. */
+  readonly steps: readonly StepResult[];
+  /** Tokens spent, in total and per role. */
+  readonly usage: RunUsage;
+  /** Wall-clock duration of the run. */
+  readonly durationMs: number;
+  /** Why the run did not complete; null when it completed. */
+  readonly error: RunErrorInfo | null;
+}

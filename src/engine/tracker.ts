@@ -1,0 +1,167 @@
+import type { Plan, PlanStep } from './plan-schema.ts';
+
+/** Where a step stands. */
+export type StepStatus = 'pending' | 'in_progress' | 'done' | 'failed' | 'skipped';
+
+/** A plan step with its live state. */
+export interface TrackedStep extends PlanStep {
+  /** Where the step stands. */
+  readonly status: StepStatus;
+  /** The step's output once done; null before. */
+  readonly output: string | null;
+  /** The last error, or the reason it was skipped; null otherwise. */
+  readonly error: string | null;
+  /** Attempts started so far (retries included). */
+  readonly attempts: number;
+}
+
+/** One change to the plan after execution started, and why. */
+export interface PlanRevision {
+  /** 1 for the first revision, 2 for the second, … */
+  readonly revision: number;
+  /** What changed the plan. */
+  readonly kind: 'revise' | 'skip' | 'edit';
+  /** Why, in the replanner's or the editor's words. */
+  readonly reason: string;
+  /** The step whose failure caused it; null for an edit at approval. */
+  readonly failedStepId: string | null;
+  /** The steps before the change. */
+  readonly stepsBefore: readonly PlanStep[];
+  /** The steps after the change. */
+  readonly stepsAfter: readonly PlanStep[];
+}
+
+/** Plain-JSON state of a tracker; `PlanTracker.restore` rebuilds it exactly. */
+export interface TrackerSnapshot {
+  /** Snapshot format version. */
+  readonly version: 1;
+  /** The plan as first made. */
+  readonly initialPlan: Plan;
+  /** The plan's goal. */
+  readonly goal: string;
+  /** The plan's rationale. */
+  readonly rationale: string | null;
+  /** Every step of the current plan with its state, in plan order. */
+  readonly steps: readonly TrackedStep[];
+  /** Every revision so far. */
+  readonly revisions: readonly PlanRevision[];
+}
+
+const toPlanStep = ({ id, description, expectedOutput, dependsOn, toolHint }: PlanStep): PlanStep => ({
+  id,
+  description,
+  expectedOutput,
+  dependsOn: [...dependsOn],
+  toolHint,
+});
+
+const fresh = (step: PlanStep): TrackedStep => ({ ...toPlanStep(step), status: 'pending', output: null, error: null, attempts: 0 });
+
+/** Holds every step's status, its attempts and the plan's revisions. */
+export class PlanTracker {
+  private steps: TrackedStep[];
+  private readonly revisionLog: PlanRevision[];
+
+  private constructor(private readonly state: Omit<TrackerSnapshot, 'steps' | 'revisions'>, steps: TrackedStep[], revisions: PlanRevision[]) {
+    this.steps = steps;
+    this.revisionLog = revisions;
+  }
+
+  /** A tracker with every step of `plan` pending. */
+  static fromPlan(plan: Plan): PlanTracker {
+    const initialPlan = structuredClone(plan);
+    return new PlanTracker({ version: 1, initialPlan, goal: plan.goal, rationale: plan.rationale }, plan.steps.map(fresh), []);
+  }
+
+  /** Rebuilds a tracker from `snapshot()` output. */
+  static restore(snapshot: TrackerSnapshot): PlanTracker {
+    const copy = structuredClone(snapshot);
+    return new PlanTracker(
+      { version: copy.version, initialPlan: copy.initialPlan, goal: copy.goal, rationale: copy.rationale },
+      [...copy.steps],
+      [...copy.revisions],
+    );
+  }
+
+  /** The plan's goal. */
+  get goal(): string {
+    return this.state.goal;
+  }
+
+  /** Every step with its state, in plan order (copies). */
+  list(): TrackedStep[] {
+    return structuredClone(this.steps);
+  }
+
+  /** One step's state; throws on an unknown id. */
+  get(id: string): TrackedStep {
+    const step = this.steps.find((candidate) => candidate.id === id);
+    if (!step) throw new Error(`Unknown step id "${id}"`);
+    return step;
+  }
+
+  /** Every revision so far. */
+  revisions(): PlanRevision[] {
+    return structuredClone(this.revisionLog);
+  }
+
+  /** Marks a new attempt of a pending or failed step. */
+  start(id: string): TrackedStep {
+    return this.update(id, ['pending', 'failed'], (step) => ({ status: 'in_progress', attempts: step.attempts + 1, error: null }));
+  }
+
+  /** Records a step's output. */
+  complete(id: string, output: string): TrackedStep {
+    return this.update(id, ['in_progress'], () => ({ status: 'done', output, error: null }));
+  }
+
+  /** Records a failed attempt. */
+  fail(id: string, error: string): TrackedStep {
+    return this.update(id, ['in_progress'], () => ({ status: 'failed', error }));
+  }
+
+  /** Puts an interrupted attempt back to pending (cancellation, resume). */
+  interrupt(id: string): TrackedStep {
+    return this.update(id, ['in_progress'], () => ({ status: 'pending' }));
+  }
+
+  /** Marks a failed step skipped and records the revision. */
+  skip(id: string, reason: string): PlanRevision {
+    const before = this.planSteps();
+    this.update(id, ['failed', 'pending'], () => ({ status: 'skipped', error: reason }));
+    return this.record({ kind: 'skip', reason, failedStepId: id, stepsBefore: before, stepsAfter: this.planSteps() });
+  }
+
+  /** Replaces every step not yet done with `steps`; done steps and their outputs stay. */
+  revise(steps: readonly PlanStep[], reason: string, failedStepId: string | null, kind: 'revise' | 'edit' = 'revise'): PlanRevision {
+    const before = this.planSteps();
+    this.steps = [...this.steps.filter((step) => step.status === 'done'), ...steps.map(fresh)];
+    return this.record({ kind, reason, failedStepId, stepsBefore: before, stepsAfter: this.planSteps() });
+  }
+
+  /** The current plan's steps without state. */
+  planSteps(): PlanStep[] {
+    return this.steps.map(toPlanStep);
+  }
+
+  /** Plain JSON of the whole state. */
+  snapshot(): TrackerSnapshot {
+    return structuredClone({ ...this.state, steps: this.steps, revisions: this.revisionLog });
+  }
+
+  private record(change: Omit<PlanRevision, 'revision'>): PlanRevision {
+    const revision = { revision: this.revisionLog.length + 1, ...change };
+    this.revisionLog.push(revision);
+    return structuredClone(revision);
+  }
+
+  private update(id: string, from: readonly StepStatus[], change: (step: TrackedStep) => Partial<TrackedStep>): TrackedStep {
+    const index = this.steps.findIndex((step) => step.id === id);
+    const step = this.steps[index];
+    if (!step) throw new Error(`Unknown step id "${id}"`);
+    if (!from.includes(step.status)) throw new Error(`Step "${id}" is ${step.status}; expected ${from.join(' or ')}`);
+    const next = { ...step, ...change(step) };
+    this.steps[index] = next;
+    return structuredClone(next);
+  }
+}

@@ -1,0 +1,122 @@
+import type { z } from 'zod';
+import { PlanSchema, type Plan, type PlanStep } from './plan-schema.ts';
+
+/** What a plan is checked against. */
+export interface PlanValidationContext {
+  /** Tool names a `toolHint` may name. */
+  readonly toolNames: readonly string[];
+  /** Longest plan accepted, `doneSteps` included. */
+  readonly maxSteps: number;
+  /** Steps already done (kept by a replan): their ids are taken and may be depended on. */
+  readonly doneSteps?: readonly PlanStep[];
+}
+
+/** The verdict on a plan: the parsed plan, or every problem found. */
+export type PlanValidationResult =
+  | { readonly ok: true; readonly plan: Plan }
+  | { readonly ok: false; readonly issues: readonly string[] };
+
+/**
+ * Checks a plan before anything runs: schema, at least one step, length, unique non-empty ids,
+ * non-empty descriptions, known dependencies, no cycles, tools from the allow-list. Every problem
+ * is reported, each phrased so a model can act on it.
+ */
+export function validatePlan(candidate: unknown, context: PlanValidationContext): PlanValidationResult {
+  const parsed = PlanSchema.safeParse(candidate);
+  if (!parsed.success) return { ok: false, issues: formatZodIssues(parsed.error) };
+  const plan = parsed.data;
+  const issues = validateSteps(plan.steps, context);
+  return issues.length === 0 ? { ok: true, plan } : { ok: false, issues };
+}
+
+/** The structural checks on steps that already match the schema (used for plans and revisions). */
+export function validateSteps(steps: readonly PlanStep[], context: PlanValidationContext): string[] {
+  const done = context.doneSteps ?? [];
+  const issues: string[] = [];
+  if (steps.length === 0) issues.push('The plan has no steps; add at least one step.');
+  if (done.length + steps.length > context.maxSteps) {
+    issues.push(
+      `The plan has ${done.length + steps.length} steps${done.length ? ` (${done.length} already done)` : ''}; at most ${context.maxSteps} are allowed. Merge or drop steps.`,
+    );
+  }
+  issues.push(...checkIds(steps, done), ...checkDescriptions(steps), ...checkTools(steps, context.toolNames));
+  issues.push(...checkDependencies(steps, done));
+  const cycle = findCycle(steps);
+  if (cycle) issues.push(`The steps depend on each other in a cycle: ${cycle.join(' → ')}. Remove one of these dependencies.`);
+  return issues;
+}
+
+function checkIds(steps: readonly PlanStep[], done: readonly PlanStep[]): string[] {
+  const issues: string[] = [];
+  const doneIds = new Set(done.map((step) => step.id));
+  const seen = new Set<string>();
+  steps.forEach((step, index) => {
+    if (step.id.trim() === '') issues.push(`Step ${index + 1} has an empty id; give every step a short unique id.`);
+    else if (doneIds.has(step.id)) issues.push(`Step id "${step.id}" is taken by a step already done; choose another id.`);
+    else if (seen.has(step.id)) issues.push(`Step id "${step.id}" is used more than once; ids must be unique.`);
+    seen.add(step.id);
+  });
+  return issues;
+}
+
+function checkDescriptions(steps: readonly PlanStep[]): string[] {
+  return steps
+    .filter((step) => step.description.trim() === '')
+    .map((step) => `Step "${step.id}" has an empty description; say what the step must do.`);
+}
+
+function checkTools(steps: readonly PlanStep[], toolNames: readonly string[]): string[] {
+  const known = toolNames.length ? toolNames.map((name) => `"${name}"`).join(', ') : 'none exist';
+  return steps
+    .filter((step) => step.toolHint !== null && !toolNames.includes(step.toolHint))
+    .map((step) => `Step "${step.id}" names tool "${step.toolHint}", which does not exist; use one of ${known}, or null.`);
+}
+
+function checkDependencies(steps: readonly PlanStep[], done: readonly PlanStep[]): string[] {
+  const known = new Set([...done, ...steps].map((step) => step.id));
+  const issues: string[] = [];
+  for (const step of steps) {
+    for (const dependency of step.dependsOn) {
+      if (dependency === step.id) issues.push(`Step "${step.id}" depends on itself; remove "${dependency}" from its dependsOn.`);
+      else if (!known.has(dependency)) {
+        issues.push(`Step "${step.id}" depends on "${dependency}", which is not a step of the plan; use an existing step id.`);
+      }
+    }
+  }
+  return issues;
+}
+
+/** The first dependency cycle among `steps`, as ids with the first repeated at the end; null if none. */
+export function findCycle(steps: readonly PlanStep[]): string[] | null {
+  const byId = new Map(steps.map((step) => [step.id, step]));
+  const state = new Map<string, 'visiting' | 'visited'>();
+  const path: string[] = [];
+  const visit = (id: string): string[] | null => {
+    if (state.get(id) === 'visited') return null;
+    if (state.get(id) === 'visiting') return [...path.slice(path.indexOf(id)), id];
+    state.set(id, 'visiting');
+    path.push(id);
+    for (const dependency of byId.get(id)?.dependsOn ?? []) {
+      // Self-dependencies are reported on their own; unknown ids have no edges.
+      if (dependency === id || !byId.has(dependency)) continue;
+      const cycle = visit(dependency);
+      if (cycle) return cycle;
+    }
+    path.pop();
+    state.set(id, 'visited');
+    return null;
+  };
+  for (const step of steps) {
+    const cycle = visit(step.id);
+    if (cycle) return cycle;
+  }
+  return null;
+}
+
+/** zod issues as `path: message` lines. */
+export function formatZodIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('');
+    return `${path.replace(/^\./, '') || '(root)'}: ${issue.message}`;
+  });
+}

@@ -1,0 +1,114 @@
+import { Agent, type ToolsInput } from '@mastra/core/agent';
+import type { MastraModelConfig } from '@mastra/core/llm';
+import type { DynamicArgument } from '@mastra/core/types';
+import { createExecutorAgent, executorPort } from './agents/executor.ts';
+import { createPlannerAgent, plannerPort } from './agents/planner.ts';
+import { createSynthesizerAgent, synthesizerPort } from './agents/synthesizer.ts';
+import { InvalidOptionsError } from './engine/errors.ts';
+import { eventStream } from './engine/event-stream.ts';
+import type { PlanRunEvent, PlanRunListener } from './engine/events.ts';
+import type { ToolInfo } from './engine/ports.ts';
+import { resolveSettings, type RunSettingsInput } from './engine/resolve-settings.ts';
+import type { PlanRunResult } from './engine/result.ts';
+import { runPlan } from './engine/run-plan.ts';
+import type { RunSettings } from './engine/run-options.ts';
+
+/** A role given as a ready Mastra Agent, or as a model to wrap in the default agent for that role. */
+export type RoleInput = Agent | MastraModelConfig;
+
+/** Options of `new PlanAndExecute()`; every run setting is optional and defaults to `DEFAULTS`. */
+export interface PlanAndExecuteOptions extends RunSettingsInput {
+  /** Writes and revises the plan. */
+  readonly planner: RoleInput;
+  /** Runs each step with `tools`. */
+  readonly executor: RoleInput;
+  /** Merges the outputs. @default the planner's model in the default synthesizer agent */
+  readonly synthesizer?: RoleInput;
+  /** The executor's tools, keyed by the name plans use; only with a model as `executor`. @default {} */
+  readonly tools?: ToolsInput;
+}
+
+/** Per-run hooks. */
+export interface RunOptions {
+  /** Cancels the run; it then resolves `cancelled` with partial results. */
+  readonly abortSignal?: AbortSignal;
+  /** Receives every event; a throwing listener never breaks the run. */
+  readonly onEvent?: PlanRunListener;
+  /** Id of the run. @default a random UUID */
+  readonly runId?: string;
+}
+
+const isAgent = (role: unknown): role is Agent => role instanceof Agent;
+
+/**
+ * The Plan & Execute agent: a planner Agent writes a typed plan, an executor Agent runs each
+ * step in a bounded tool loop (independent steps in parallel), failures are retried or replanned,
+ * and a synthesizer Agent merges the results.
+ *
+ * @example
+ * const agent = new PlanAndExecute({ planner: openai('gpt-4o-mini'), executor: openai('gpt-4o-mini'), tools: { search } });
+ * const result = await agent.run('Compare the three vendors', { onEvent: (event) => console.log(event.type) });
+ * console.log(result.status, result.finalOutput);
+ */
+export class PlanAndExecute {
+  /** The planner Agent (given, or built from the given model). */
+  readonly planner: Agent;
+  /** The executor Agent. */
+  readonly executor: Agent;
+  /** The synthesizer Agent. */
+  readonly synthesizer: Agent;
+  /** The settings every run uses. */
+  readonly settings: RunSettings;
+
+  /** Throws InvalidOptionsError for a missing role or an out-of-range setting. */
+  constructor({ planner, executor, synthesizer, tools, ...settings }: PlanAndExecuteOptions) {
+    this.settings = resolveSettings(settings);
+    if (!planner) throw new InvalidOptionsError('Expected `planner` to be a Mastra Agent or a language model, got ' + String(planner));
+    if (!executor) throw new InvalidOptionsError('Expected `executor` to be a Mastra Agent or a language model, got ' + String(executor));
+    if (isAgent(executor) && tools) {
+      throw new InvalidOptionsError('`tools` goes with an executor model; give an executor Agent its tools in its own config');
+    }
+    this.planner = isAgent(planner) ? planner : createPlannerAgent({ model: planner });
+    this.executor = isAgent(executor) ? executor : createExecutorAgent({ model: executor, tools: tools ?? {} });
+    this.synthesizer = isAgent(synthesizer) ? synthesizer : createSynthesizerAgent({ model: synthesizer ?? this.plannerModel() });
+  }
+
+  /**
+   * Plans, executes and synthesises `task`. Resolves for every outcome of the plan itself
+   * (`completed`, `failed`, `aborted`, `cancelled`, `rejected`); rejects only with
+   * InvalidOptionsError for an empty task.
+   */
+  async run(task: string, { abortSignal, onEvent, runId }: RunOptions = {}): Promise<PlanRunResult> {
+    if (typeof task !== 'string' || task.trim() === '') {
+      throw new InvalidOptionsError(`Expected \`task\` to be a non-empty string, got ${JSON.stringify(task)}`);
+    }
+    return runPlan({
+      task,
+      planner: plannerPort(this.planner),
+      executor: executorPort(this.executor),
+      synthesizer: synthesizerPort(this.synthesizer),
+      tools: await this.toolCatalogue(),
+      settings: this.settings,
+      runId,
+      abortSignal,
+      onEvent,
+    });
+  }
+
+  /** The same run as `run()`, its events as an async iterable ending with `run-finished`; `break` cancels the run. */
+  stream(task: string, { abortSignal, runId }: Omit<RunOptions, 'onEvent'> = {}): AsyncGenerator<PlanRunEvent, void, undefined> {
+    return eventStream((onEvent, signal) => this.run(task, { abortSignal: signal, onEvent, ...(runId ? { runId } : {}) }), abortSignal);
+  }
+
+  /** The planner's model, for the default synthesizer. */
+  private plannerModel(): DynamicArgument<MastraModelConfig> {
+    const planner = this.planner;
+    return ({ requestContext }) => planner.getModel({ requestContext }) as Promise<MastraModelConfig>;
+  }
+
+  /** The executor's tools as the planner sees them. */
+  async toolCatalogue(): Promise<ToolInfo[]> {
+    const tools = (await this.executor.listTools()) as Record<string, { description?: string }>;
+    return Object.entries(tools).map(([name, tool]) => ({ name, description: tool.description ?? '' }));
+  }
+}
