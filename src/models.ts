@@ -1,0 +1,97 @@
+import { createOpenAI } from '@ai-sdk/openai';
+import type { MastraModelConfig } from '@mastra/core/llm';
+import { MissingModelError } from './engine/errors.ts';
+import type { ModelRole } from './engine/usage.ts';
+
+export type { ModelRole };
+
+/** The environment variables read here; any other key is ignored. */
+export type ModelEnv = Readonly<Record<string, string | undefined>>;
+
+/** Model name used for a role whose `<ROLE>_MODEL` variable is unset. */
+export const DEFAULT_MODEL_NAME = 'gpt-4o-mini';
+
+/** The API key sent to an OpenAI-compatible server when OPENAI_API_KEY is unset (local servers ignore it). */
+export const PLACEHOLDER_API_KEY = 'not-needed';
+
+// Passed explicitly so that `env` alone decides: @ai-sdk/openai would otherwise read process.env.OPENAI_BASE_URL.
+const OPENAI_API_URL = 'https://api.openai.com/v1';
+
+const MODEL_VARIABLES: Readonly<Record<ModelRole, readonly string[]>> = {
+  planner: ['PLANNER_MODEL'],
+  executor: ['EXECUTOR_MODEL'],
+  synthesizer: ['SYNTHESIZER_MODEL', 'PLANNER_MODEL'],
+};
+
+/** The value of `name`, or undefined when it is unset or blank (as a copied `.env.example` leaves it). */
+function read(env: ModelEnv, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+/**
+ * The model name of `role`: PLANNER_MODEL, EXECUTOR_MODEL or SYNTHESIZER_MODEL; the synthesizer
+ * falls back to PLANNER_MODEL; every role falls back to {@link DEFAULT_MODEL_NAME}.
+ */
+export function roleModelName(role: ModelRole, env: ModelEnv = process.env): string {
+  for (const name of MODEL_VARIABLES[role]) {
+    const value = read(env, name);
+    if (value) return value;
+  }
+  return DEFAULT_MODEL_NAME;
+}
+
+/**
+ * The model of `role`, from the environment:
+ * - OPENAI_BASE_URL set: an OpenAI-compatible server (Ollama, vLLM, llama.cpp) through the Chat
+ *   Completions API, with OPENAI_API_KEY or {@link PLACEHOLDER_API_KEY};
+ * - else OPENAI_API_KEY set: OpenAI through the Responses API;
+ * - else: throws {@link MissingModelError} (code `MODEL_NOT_CONFIGURED`).
+ *
+ * Nothing is contacted here; the first request happens when an agent calls the model.
+ * @example
+ * // OPENAI_BASE_URL=http://localhost:11434/v1 PLANNER_MODEL=llama3.2
+ * const planner = resolveRoleModel('planner'); // openai.chat llama3.2
+ */
+export function resolveRoleModel(role: ModelRole, env: ModelEnv = process.env): MastraModelConfig {
+  const modelName = roleModelName(role, env);
+  const baseURL = read(env, 'OPENAI_BASE_URL');
+  const apiKey = read(env, 'OPENAI_API_KEY');
+  if (baseURL) {
+    const provider = createOpenAI({ baseURL, apiKey: apiKey ?? PLACEHOLDER_API_KEY });
+    return asModelConfig(provider.chat(modelName));
+  }
+  if (apiKey) return asModelConfig(createOpenAI({ baseURL: OPENAI_API_URL, apiKey })(modelName));
+  throw new MissingModelError(
+    `No model configured for the ${role}: set OPENAI_API_KEY to use OpenAI, ` +
+      `or OPENAI_BASE_URL to use an OpenAI-compatible server (Ollama, vLLM, llama.cpp).`,
+  );
+}
+
+/** The models of the three roles, from the environment. */
+export interface RoleModels {
+  /** Writes plans and replans. */
+  readonly planner: MastraModelConfig;
+  /** Runs the steps with tools. */
+  readonly executor: MastraModelConfig;
+  /** Merges the step outputs into the answer. */
+  readonly synthesizer: MastraModelConfig;
+}
+
+/**
+ * The model of every role, resolved now with {@link resolveRoleModel}. Call it where the models are
+ * needed (not at import time), so that a missing configuration only fails a run that needs a model.
+ * @throws MissingModelError when neither OPENAI_API_KEY nor OPENAI_BASE_URL is set.
+ */
+export function modelsFromEnv(env: ModelEnv = process.env): RoleModels {
+  return {
+    planner: resolveRoleModel('planner', env),
+    executor: resolveRoleModel('executor', env),
+    synthesizer: resolveRoleModel('synthesizer', env),
+  };
+}
+
+/** @ai-sdk/openai@4 models fail Mastra 1.71's vendored V4 types (MASTRA-NOTES pitfall 2); the object is unchanged. */
+function asModelConfig(model: object): MastraModelConfig {
+  return model as unknown as MastraModelConfig;
+}

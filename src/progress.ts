@@ -1,0 +1,62 @@
+import type { PlanRunEvent } from './engine/events.ts';
+import type { PlanStep } from './engine/plan-schema.ts';
+import type { PlanRunResult } from './engine/result.ts';
+import type { StepStatus } from './engine/tracker.ts';
+
+const MARKS: Record<StepStatus, string> = { pending: '[ ]', in_progress: '[~]', done: '[x]', failed: '[!]', skipped: '[-]' };
+
+const oneLine = (text: string, limit = 100) => {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > limit ? `${flat.slice(0, limit - 1)}…` : flat;
+};
+
+const stepList = (steps: readonly PlanStep[]) =>
+  steps.map((step) => `    - ${step.id}: ${step.description}${step.dependsOn.length ? ` (after ${step.dependsOn.join(', ')})` : ''}`).join('\n');
+
+/** One event as a line (or a few) of plain progress text; null for events not worth a line. */
+export function formatEvent(event: PlanRunEvent): string | null {
+  switch (event.type) {
+    case 'run-started':
+      return `run ${event.runId.slice(0, 8)}: ${oneLine(event.task)}`;
+    case 'plan-created':
+      return `  plan (${event.plan.steps.length} steps): ${oneLine(event.plan.goal)}\n${stepList(event.plan.steps)}`;
+    case 'plan-invalid':
+      return `  plan rejected by the validator (attempt ${event.attempt}): ${event.issues.join('; ')}`;
+    case 'plan-approved':
+      return `  plan approved${event.edited ? ' (edited)' : ''}`;
+    case 'plan-rejected':
+      return '  plan rejected at approval';
+    case 'step-started':
+      return `  > ${event.stepId} started${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`;
+    case 'step-finished':
+      return `  ${MARKS.done} ${event.stepId}: ${oneLine(event.result.output ?? '')}`;
+    case 'step-failed':
+      return `  ${MARKS.failed} ${event.stepId} failed: ${oneLine(event.result.error ?? '')}`;
+    case 'step-retried':
+      return `  ~ ${event.stepId} will be retried (attempt ${event.attempt})`;
+    case 'step-skipped':
+      return `  ${MARKS.skipped} ${event.stepId} skipped: ${oneLine(event.reason)}`;
+    case 'plan-revised':
+      return `  plan revised (#${event.revision.revision}, ${event.revision.kind}): ${oneLine(event.revision.reason)}\n${stepList(event.revision.stepsAfter)}`;
+    case 'synthesis-finished':
+      return '  synthesis done';
+    case 'run-finished':
+      return `run ${event.status}${event.error ? `: ${event.error.message}` : ''}`;
+  }
+}
+
+/** The final plan as a checklist, then the answer and the token usage. */
+export function formatResult(result: PlanRunResult): string {
+  const checklist = result.plan.map((step) => `  ${MARKS[step.status]} ${step.id}: ${step.description}`).join('\n');
+  const { usage } = result;
+  const roles = Object.entries(usage.byRole)
+    .map(([role, tokens]) => `${role} ${tokens.totalTokens}`)
+    .join(', ');
+  return [
+    `status: ${result.status}${result.replanned ? ` (replanned ${result.revisions.length}x)` : ''}`,
+    'final plan:',
+    checklist,
+    `answer: ${result.finalOutput}`,
+    `tokens: ${usage.totalTokens} (${roles}); ${result.steps.length} step attempts in ${result.durationMs} ms`,
+  ].join('\n');
+}
