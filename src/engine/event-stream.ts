@@ -14,6 +14,8 @@ export async function* eventStream(
   const queue: PlanRunEvent[] = [];
   let wake: (() => void) | null = null;
   let settled = false;
+  // run-finished is the natural end even if `start` has not settled yet: no abort then.
+  let finished = false;
   let failure: { error: unknown } | null = null;
   const listener: PlanRunListener = (event) => {
     queue.push(event);
@@ -30,14 +32,15 @@ export async function* eventStream(
     for (;;) {
       const event = queue.shift();
       if (event) {
+        finished = event.type === 'run-finished';
         yield event;
-        if (event.type === 'run-finished') return;
+        if (finished) return;
       } else if (failure) throw (failure as { error: unknown }).error;
       else if (settled) return;
       else await new Promise<void>((resolve) => (wake = resolve));
       wake = null;
     }
   } finally {
-    if (!settled) controller.abort(new Error('The event stream was closed before the run finished'));
+    if (!settled && !finished) controller.abort(new Error('The event stream was closed before the run finished'));
   }
 }

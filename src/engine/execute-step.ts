@@ -59,7 +59,8 @@ async function attemptStep(context: RunContext, step: TrackedStep): Promise<Step
     step: { id: step.id, description: step.description, expectedOutput: step.expectedOutput, dependsOn: step.dependsOn, toolHint: step.toolHint },
     dependencies: dependencyOutputs(context, step),
     attempt: step.attempts,
-    previousError: context.stepResults.findLast((result) => result.stepId === step.id)?.error ?? null,
+    // Only this step's own earlier attempt: a revised step may reuse the id of the one it replaced.
+    previousError: step.attempts > 1 ? (context.stepResults.findLast((result) => result.stepId === step.id)?.error ?? null) : null,
     maxIterations: settings.maxStepIterations,
     abortSignal: signal,
   };
