@@ -1,4 +1,4 @@
-import { raceAbort } from './abort.ts';
+import { raceAbort, throwIfCancelled } from './abort.ts';
 import { ModelOutputError, RunCancelledError, StepTimeoutError, errorMessage, isRetryableError } from './errors.ts';
 import type { FailureAction } from './policy.ts';
 import type { CompletedStep, StepRequest } from './ports.ts';
@@ -25,6 +25,7 @@ export async function runStep(context: RunContext, stepId: string): Promise<Step
   const { settings } = context.input;
   for (;;) {
     context.ensureBudget();
+    throwIfCancelled(context.signal);
     const step = context.tracker.start(stepId);
     context.emit({ type: 'step-started', stepId, attempt: step.attempts, description: step.description });
     const result = await attemptStep(context, step);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { raceAbort, throwIfCancelled } from './abort.ts';
-import { BudgetExceededError, ModelOutputError, type PlanExecuteError } from './errors.ts';
+import { BudgetExceededError, isRetryableError, ModelOutputError, type PlanExecuteError } from './errors.ts';
 import { notify, type PlanRunEventInput } from './events.ts';
 import type { RoleReply } from './ports.ts';
 import type { PlanRunResult, RunStatus, StepResult } from './result.ts';
@@ -63,17 +63,24 @@ export class RunContext {
     }
   }
 
-  /** One model call of `role`: budget and cancellation checked first, usage counted, even for a malformed answer. */
+  /**
+   * One model call of `role`: budget and cancellation checked first, usage counted even for a
+   * malformed answer. A model/API error is re-tried up to `maxRetries` times; a malformed answer
+   * is not (the caller repairs it with the validator's messages).
+   */
   async call<T>(role: ModelRole, request: (signal: AbortSignal) => Promise<RoleReply<T>>): Promise<RoleReply<T>> {
-    this.ensureBudget();
-    throwIfCancelled(this.signal);
-    try {
-      const reply = await raceAbort(request(this.signal), this.signal);
-      this.meter.add(role, reply.usage);
-      return reply;
-    } catch (error) {
-      if (error instanceof ModelOutputError && error.usage) this.meter.add(role, error.usage);
-      throw error;
+    for (let attempt = 1; ; attempt++) {
+      this.ensureBudget();
+      throwIfCancelled(this.signal);
+      try {
+        const reply = await raceAbort(request(this.signal), this.signal);
+        this.meter.add(role, reply.usage);
+        return reply;
+      } catch (error) {
+        if (error instanceof ModelOutputError && error.usage) this.meter.add(role, error.usage);
+        const retry = !(error instanceof ModelOutputError) && isRetryableError(error) && attempt <= this.input.settings.maxRetries;
+        if (!retry || this.signal.aborted) throw error;
+      }
     }
   }
 

@@ -93,11 +93,11 @@ export class PlanTracker {
     return structuredClone(this.steps);
   }
 
-  /** One step's state; throws on an unknown id. */
+  /** One step's state (a copy); throws on an unknown id. */
   get(id: string): TrackedStep {
     const step = this.steps.find((candidate) => candidate.id === id);
     if (!step) throw new Error(`Unknown step id "${id}"`);
-    return step;
+    return structuredClone(step);
   }
 
   /** Every revision so far. */

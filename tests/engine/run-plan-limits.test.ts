@@ -85,6 +85,20 @@ describe('runPlan: cancellation', () => {
     expect(run.executor.calls[0]!.endedAt).toBeNull();
   });
 
+  it('starts no further step once the signal fired between steps', async () => {
+    const controller = new AbortController();
+    const run = harness({
+      plans: [plan([step('a'), step('b', ['a'])])],
+      settings: { concurrency: 1 },
+      abortSignal: controller.signal,
+      onEvent: (event) => void (event.type === 'step-finished' && controller.abort()),
+    });
+    const result = await run.run();
+    expect(result.status).toBe('cancelled');
+    expect(run.executor.calls.map((call) => call.request.step.id)).toEqual(['a']);
+    expect(result.plan.map(({ id, status }) => [id, status])).toEqual([['a', 'done'], ['b', 'pending']]);
+  });
+
   it('makes no model call when the signal fired before the run', async () => {
     const run = harness({ plans: [plan([step('a')])], abortSignal: AbortSignal.abort() });
     const result = await run.run();

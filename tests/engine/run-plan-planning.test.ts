@@ -137,3 +137,20 @@ describe('runPlan: approvePlan', () => {
     expect(run.executor.calls).toEqual([]);
   });
 });
+
+describe('runPlan: model/API errors of the planner', () => {
+  it('re-asks the planner after an API error, up to maxRetries times', async () => {
+    const run = harness({ plans: [throwing(new Error('502 Bad Gateway')), valid], settings: { maxRetries: 1 } });
+    const result = await run.run();
+    expect(result.status).toBe('completed');
+    expect(run.planner.planRequests.map(({ feedback }) => feedback)).toEqual([[], []]);
+    expect(run.types().slice(0, 2)).toEqual(['run-started', 'plan-created']);
+  });
+
+  it('fails UNEXPECTED once the retries are spent', async () => {
+    const run = harness({ plans: [throwing(new Error('502 Bad Gateway')), throwing(new Error('503 Unavailable')), valid], settings: { maxRetries: 1 } });
+    const result = await run.run();
+    expect(result.error).toEqual({ code: 'UNEXPECTED', message: 'The run failed unexpectedly: 503 Unavailable' });
+    expect(run.planner.planRequests).toHaveLength(2);
+  });
+});
