@@ -17,7 +17,9 @@ export type { SynthesizerAgentOptions } from './agents/synthesizer.ts';
 export { modelsFromEnv, resolveRoleModel } from './models.ts';
 
 // The framework-free engine.
-export { runPlan } from './engine/run-plan.ts';
+export { resumePlan, runPlan } from './engine/run-plan.ts';
+export { InMemoryRunStore } from './engine/run-store.ts';
+export type { RunRecord, RunStore } from './engine/run-store.ts';
 export type { ApprovePlan, RunPlanInput, RunSettings } from './engine/run-options.ts';
 export { resolveSettings } from './engine/resolve-settings.ts';
 export type { RunSettingsInput } from './engine/resolve-settings.ts';

@@ -10,8 +10,9 @@ import type { PlanRunEvent, PlanRunListener } from './engine/events.ts';
 import type { ToolInfo } from './engine/ports.ts';
 import { resolveSettings, type RunSettingsInput } from './engine/resolve-settings.ts';
 import type { PlanRunResult } from './engine/result.ts';
-import { runPlan } from './engine/run-plan.ts';
-import type { RunSettings } from './engine/run-options.ts';
+import { resumePlan, runPlan } from './engine/run-plan.ts';
+import type { RunStore } from './engine/run-store.ts';
+import type { RunPlanInput, RunSettings } from './engine/run-options.ts';
 
 /** A role given as a ready Mastra Agent, or as a model to wrap in the default agent for that role. */
 export type RoleInput = Agent | MastraModelConfig;
@@ -26,6 +27,8 @@ export interface PlanAndExecuteOptions extends RunSettingsInput {
   readonly synthesizer?: RoleInput;
   /** The executor's tools, keyed by the name plans use; only with a model as `executor`. @default {} */
   readonly tools?: ToolsInput;
+  /** Checkpoints every run after each step transition, so `resume(runId)` can finish it after a crash. */
+  readonly store?: RunStore;
 }
 
 /** Per-run hooks. */
@@ -60,9 +63,12 @@ export class PlanAndExecute {
   /** The settings every run uses. */
   readonly settings: RunSettings;
 
+  private readonly store: RunStore | undefined;
+
   /** Throws InvalidOptionsError for a missing role or an out-of-range setting. */
-  constructor({ planner, executor, synthesizer, tools, ...settings }: PlanAndExecuteOptions) {
+  constructor({ planner, executor, synthesizer, tools, store, ...settings }: PlanAndExecuteOptions) {
     this.settings = resolveSettings(settings);
+    this.store = store;
     if (!planner) throw new InvalidOptionsError('Expected `planner` to be a Mastra Agent or a language model, got ' + String(planner));
     if (!executor) throw new InvalidOptionsError('Expected `executor` to be a Mastra Agent or a language model, got ' + String(executor));
     if (isAgent(executor) && tools) {
@@ -82,7 +88,22 @@ export class PlanAndExecute {
     if (typeof task !== 'string' || task.trim() === '') {
       throw new InvalidOptionsError(`Expected \`task\` to be a non-empty string, got ${JSON.stringify(task)}`);
     }
-    return runPlan({
+    return runPlan(await this.runInput(task, { abortSignal, onEvent, runId }));
+  }
+
+  /**
+   * Finishes the run `runId` from the `store` after a crash or a stop: done steps are not run or
+   * billed again. A run that had ended resolves to its stored result. Rejects with
+   * InvalidOptionsError when there is no store or no such run.
+   */
+  async resume(runId: string, { abortSignal, onEvent }: Omit<RunOptions, 'runId'> = {}): Promise<PlanRunResult> {
+    if (!this.store) throw new InvalidOptionsError('`resume` needs a `store` in the PlanAndExecute options');
+    // The stored task replaces this placeholder.
+    return resumePlan(await this.runInput('(resumed)', { abortSignal, onEvent, runId }));
+  }
+
+  private async runInput(task: string, { abortSignal, onEvent, runId }: RunOptions): Promise<RunPlanInput> {
+    return {
       task,
       planner: plannerPort(this.planner),
       executor: executorPort(this.executor),
@@ -92,7 +113,8 @@ export class PlanAndExecute {
       runId,
       abortSignal,
       onEvent,
-    });
+      store: this.store,
+    };
   }
 
   /** The same run as `run()`, its events as an async iterable ending with `run-finished`; `break` cancels the run. */

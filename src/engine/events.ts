@@ -16,6 +16,7 @@ interface EventBase {
 export type PlanRunEvent = EventBase &
   (
     | { readonly type: 'run-started'; readonly task: string }
+    | { readonly type: 'run-resumed'; readonly task: string; readonly doneStepIds: readonly string[] }
     | { readonly type: 'plan-created'; readonly plan: Plan; readonly attempt: number }
     | { readonly type: 'plan-invalid'; readonly issues: readonly string[]; readonly attempt: number }
     | { readonly type: 'plan-approved'; readonly plan: Plan; readonly edited: boolean }

@@ -36,11 +36,14 @@ export async function runStep(context: RunContext, stepId: string): Promise<Step
     }
     if (result.status === 'done') {
       context.tracker.complete(stepId, result.output ?? '');
+      // Durable before anything else starts: a finished step is never run (or billed) again.
+      await context.checkpoint();
       context.emit({ type: 'step-finished', stepId, result });
       return null;
     }
     const error = result.error ?? 'unknown error';
     context.tracker.fail(stepId, error);
+    await context.checkpoint();
     context.emit({ type: 'step-failed', stepId, result });
     const action = settings.failurePolicy({ ...settings, stepId, error, retryable: result.retryable, attempts: step.attempts, replansUsed: context.replansUsed });
     if (action.type !== 'retry') return { stepId, error, action };

@@ -14,9 +14,11 @@ export async function handleFailure(context: RunContext, failure: StepFailure): 
   const { action } = failure;
   switch (action.type) {
     case 'replan':
-      return applyDecision(context, failure, await askReplanner(context, failure));
+      applyDecision(context, failure, await askReplanner(context, failure));
+      return context.checkpoint();
     case 'skip':
-      return skipStep(context, failure.stepId, action.reason);
+      skipStep(context, failure.stepId, action.reason);
+      return context.checkpoint();
     case 'abort':
       throw new RunEnd('aborted', new RunAbortedError(action.reason));
     case 'fail':

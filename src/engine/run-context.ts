@@ -5,7 +5,8 @@ import { notify, type PlanRunEventInput } from './events.ts';
 import type { RoleReply } from './ports.ts';
 import type { PlanRunResult, RunStatus, StepResult } from './result.ts';
 import type { RunPlanInput } from './run-options.ts';
-import type { PlanTracker } from './tracker.ts';
+import type { RunRecord } from './run-store.ts';
+import { PlanTracker } from './tracker.ts';
 import { UsageMeter, type ModelRole } from './usage.ts';
 
 /** Thrown inside a run to end it with a status other than `completed`; never escapes `runPlan`. */
@@ -23,15 +24,28 @@ export class RunEnd extends Error {
 export class RunContext {
   readonly runId: string;
   readonly signal: AbortSignal;
-  readonly meter = new UsageMeter();
-  readonly stepResults: StepResult[] = [];
-  readonly startedAt = Date.now();
-  replansUsed = 0;
+  readonly meter: UsageMeter;
+  readonly stepResults: StepResult[];
+  readonly startedAt: number;
+  replansUsed: number;
   private trackerValue: PlanTracker | null = null;
+  private saving: Promise<unknown> = Promise.resolve();
 
-  constructor(readonly input: RunPlanInput) {
-    this.runId = input.runId ?? randomUUID();
+  /** A new run, or one carried on from a stored record (interrupted steps go back to pending). */
+  constructor(
+    readonly input: RunPlanInput,
+    record?: RunRecord,
+  ) {
+    this.runId = record?.runId ?? input.runId ?? randomUUID();
     this.signal = input.abortSignal ?? new AbortController().signal;
+    this.meter = new UsageMeter(record?.usage);
+    this.stepResults = [...(record?.stepResults ?? [])];
+    this.startedAt = record ? Date.parse(record.startedAt) : Date.now();
+    this.replansUsed = record?.replansUsed ?? 0;
+    if (record?.snapshot) {
+      this.trackerValue = PlanTracker.restore(record.snapshot);
+      for (const step of this.trackerValue.list()) if (step.status === 'in_progress') this.trackerValue.interrupt(step.id);
+    }
   }
 
   /** The tracker; set once a plan is accepted. */
@@ -84,8 +98,32 @@ export class RunContext {
     }
   }
 
-  /** Builds the result, emits `run-finished` and returns the result. */
-  finish(status: RunStatus, finalOutput: string, error: PlanExecuteError | null): PlanRunResult {
+  /**
+   * Writes the run's state as it is now to the store, if any; resolves once it is durable. Writes
+   * are chained, so parallel steps can never store an older state over a newer one.
+   */
+  checkpoint(result: PlanRunResult | null = null): Promise<void> {
+    const store = this.input.store;
+    if (!store) return Promise.resolve();
+    const record: RunRecord = {
+      version: 1,
+      runId: this.runId,
+      task: this.input.task,
+      status: result?.status ?? 'running',
+      startedAt: new Date(this.startedAt).toISOString(),
+      snapshot: this.hasPlan ? this.tracker.snapshot() : null,
+      stepResults: structuredClone(this.stepResults),
+      usage: this.meter.toJSON(),
+      replansUsed: this.replansUsed,
+      result,
+    };
+    const saved = this.saving.then(() => store.save(record));
+    this.saving = saved.catch(() => undefined);
+    return saved;
+  }
+
+  /** Builds the result, stores it, emits `run-finished` and returns the result. */
+  async finish(status: RunStatus, finalOutput: string, error: PlanExecuteError | null): Promise<PlanRunResult> {
     const snapshot = this.hasPlan ? this.tracker.snapshot() : null;
     const revisions = snapshot?.revisions ?? [];
     const result: PlanRunResult = {
@@ -102,6 +140,8 @@ export class RunContext {
       durationMs: Date.now() - this.startedAt,
       error: error && { code: error.code, message: error.message, ...('issues' in error ? { issues: error.issues as string[] } : {}) },
     };
+    // The outcome stands even if the store is down now; the caller still gets the result.
+    await this.checkpoint(result).catch((storeError: unknown) => console.error('[mastra-plan-execute] could not store the result:', storeError));
     this.emit({ type: 'run-finished', status, result, error });
     return result;
   }

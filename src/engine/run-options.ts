@@ -2,6 +2,7 @@ import type { PlanRunListener } from './events.ts';
 import type { Plan } from './plan-schema.ts';
 import type { FailurePolicy } from './policy.ts';
 import type { Executor, Planner, Synthesizer, ToolInfo } from './ports.ts';
+import type { RunStore } from './run-store.ts';
 
 /** A human (or code) gate before execution: true approves, false rejects, a Plan replaces the plan. */
 export type ApprovePlan = (plan: Plan) => boolean | Plan | Promise<boolean | Plan>;
@@ -54,4 +55,6 @@ export interface RunPlanInput {
   readonly abortSignal?: AbortSignal | undefined;
   /** Receives every event; a throwing listener never breaks the run. */
   readonly onEvent?: PlanRunListener | undefined;
+  /** Checkpoints the run after every step transition, so `resumePlan` can finish it after a crash. */
+  readonly store?: RunStore | undefined;
 }

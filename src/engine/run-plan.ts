@@ -1,4 +1,4 @@
-import { PlanExecuteError, RunCancelledError, UnexpectedRunError } from './errors.ts';
+import { InvalidOptionsError, PlanExecuteError, RunCancelledError, UnexpectedRunError } from './errors.ts';
 import { runStep, type StepFailure } from './execute-step.ts';
 import { handleFailure } from './handle-failure.ts';
 import { approveAndTrack, makePlan } from './make-plan.ts';
@@ -19,10 +19,33 @@ import { isPlanSettled, nextBatch } from './scheduler.ts';
 export async function runPlan(input: RunPlanInput): Promise<PlanRunResult> {
   const context = new RunContext(input);
   context.emit({ type: 'run-started', task: input.task });
+  return drive(context);
+}
+
+/**
+ * Carries on a run checkpointed in `input.store` under `input.runId` after a crash or a stop:
+ * done steps keep their outputs and are not run again, interrupted steps start over, usage and
+ * attempts carry on. A run that had already ended resolves to its stored result. Throws
+ * InvalidOptionsError when there is no store or no such run.
+ */
+export async function resumePlan(input: RunPlanInput): Promise<PlanRunResult> {
+  if (!input.store || !input.runId) throw new InvalidOptionsError('Expected `store` and `runId` to resume a run');
+  const record = await input.store.load(input.runId);
+  if (!record) throw new InvalidOptionsError(`No stored run with id "${input.runId}"`);
+  if (record.result) return record.result;
+  const context = new RunContext({ ...input, task: record.task }, record);
+  context.emit({ type: 'run-resumed', task: record.task, doneStepIds: context.hasPlan ? context.tracker.list().filter((step) => step.status === 'done').map((step) => step.id) : [] });
+  return drive(context);
+}
+
+async function drive(context: RunContext): Promise<PlanRunResult> {
   try {
-    await approveAndTrack(context, await makePlan(context));
+    if (!context.hasPlan) {
+      await approveAndTrack(context, await makePlan(context));
+      await context.checkpoint();
+    }
     await executePlan(context);
-    return context.finish('completed', await synthesize(context), null);
+    return await context.finish('completed', await synthesize(context), null);
   } catch (error) {
     const end = toRunEnd(error, context.signal);
     return context.finish(end.status, lastOutput(context), end.error);

@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidOptionsError } from '../../src/engine/errors.ts';
+import { resumePlan, runPlan } from '../../src/engine/run-plan.ts';
+import { InMemoryRunStore, type RunRecord, type RunStore } from '../../src/engine/run-store.ts';
+import { EXECUTOR_USAGE, PLANNER_USAGE, SYNTHESIZER_USAGE, fakeExecutor, fakePlanner, fakeSynthesizer, settings, sleep } from '../helpers/fake-roles.ts';
+import { plan, step } from '../helpers/plans.ts';
+import { TASK, TOOLS } from '../helpers/run-harness.ts';
+
+const threeSteps = plan([step('a'), step('b', ['a']), step('c', ['b'])]);
+
+/** A store that keeps every record written, in order. */
+class RecordingStore extends InMemoryRunStore {
+  readonly writes: RunRecord[] = [];
+
+  override async save(record: RunRecord): Promise<void> {
+    this.writes.push(structuredClone(record));
+    await super.save(record);
+  }
+}
+
+function roles(script: Parameters<typeof fakeExecutor>[0] = {}) {
+  return { planner: fakePlanner({ plans: [threeSteps] }), executor: fakeExecutor(script), synthesizer: fakeSynthesizer() };
+}
+
+describe('runPlan with a store', () => {
+  it('checkpoints after the plan, after every finished step and with the result', async () => {
+    const store = new RecordingStore();
+    const result = await runPlan({ task: TASK, ...roles(), tools: TOOLS, settings: settings(), runId: 'r1', store });
+    expect(result.status).toBe('completed');
+    expect(store.writes.map((record) => [record.status, record.snapshot?.steps.map((s) => s.status).join(',')])).toEqual([
+      ['running', 'pending,pending,pending'],
+      ['running', 'done,pending,pending'],
+      ['running', 'done,done,pending'],
+      ['running', 'done,done,done'],
+      ['completed', 'done,done,done'],
+    ]);
+    expect((await store.load('r1'))?.result).toEqual(result);
+  });
+
+  it('never stores an older state over a newer one when parallel steps finish', async () => {
+    let first = true;
+    const order: string[] = [];
+    const slowFirstWrite: RunStore = {
+      async save(record) {
+        const label = record.snapshot?.steps.filter((s) => s.status === 'done').map((s) => s.id).join('+') ?? 'none';
+        if (first && label === 'x') {
+          first = false;
+          await sleep(40);
+        }
+        order.push(label);
+      },
+      load: async () => null,
+    };
+    const parallel = plan([step('x'), step('y')]);
+    await runPlan({
+      task: TASK,
+      planner: fakePlanner({ plans: [parallel] }),
+      executor: fakeExecutor({ script: { x: [{ ok: 'x out' }], y: [{ ok: 'y out', delayMs: 5 }] } }),
+      synthesizer: fakeSynthesizer(),
+      tools: TOOLS,
+      settings: settings(),
+      store: slowFirstWrite,
+    });
+    expect(order).toEqual(['', 'x', 'x+y', 'x+y']);
+  });
+});
+
+describe('resumePlan', () => {
+  it('finishes a run interrupted mid-step without re-running or re-billing done steps', async () => {
+    const store = new InMemoryRunStore();
+    const crashed = new InMemoryRunStore();
+    const controller = new AbortController();
+    // Copy the store at the moment b starts, as a process killed right then would leave it.
+    const first = roles({ script: { b: [{ hang: 'until-aborted' }] } });
+    await runPlan({
+      task: TASK,
+      ...first,
+      tools: TOOLS,
+      settings: settings(),
+      runId: 'r2',
+      store,
+      abortSignal: controller.signal,
+      onEvent: async (event) => {
+        if (event.type === 'step-started' && event.stepId === 'b') {
+          await crashed.save((await store.load('r2'))!);
+          controller.abort();
+        }
+      },
+    });
+    const second = { planner: fakePlanner(), executor: fakeExecutor(), synthesizer: fakeSynthesizer() };
+    const events: string[] = [];
+    const result = await resumePlan({ task: 'ignored: the stored task wins', ...second, tools: TOOLS, settings: settings(), runId: 'r2', store: crashed, onEvent: (event) => void events.push(event.type) });
+    expect(result.status).toBe('completed');
+    expect(result.task).toBe(TASK);
+    expect(first.executor.calls.map((call) => call.stepId)).toEqual(['a', 'b']);
+    expect(second.executor.calls.map((call) => call.stepId)).toEqual(['b', 'c']);
+    expect(second.planner.planRequests).toEqual([]);
+    expect(events).toEqual(['run-resumed', 'step-started', 'step-finished', 'step-started', 'step-finished', 'synthesis-finished', 'run-finished']);
+    expect(result.plan.map(({ id, status, output, attempts }) => [id, status, output, attempts])).toEqual([
+      ['a', 'done', 'a out', 1],
+      // The interrupted attempt was never checkpointed (a start is not a transition worth a write).
+      ['b', 'done', 'b out', 1],
+      ['c', 'done', 'c out', 1],
+    ]);
+    // The planner once, a once before the crash; b and c and synthesis after it. b's interrupted attempt cost nothing.
+    expect(result.usage.byRole).toEqual({
+      planner: PLANNER_USAGE,
+      executor: { inputTokens: 3 * EXECUTOR_USAGE.inputTokens, outputTokens: 3 * EXECUTOR_USAGE.outputTokens, totalTokens: 3 * EXECUTOR_USAGE.totalTokens },
+      synthesizer: SYNTHESIZER_USAGE,
+    });
+    expect(result.steps.map(({ stepId, status }) => [stepId, status])).toEqual([
+      ['a', 'done'],
+      ['b', 'done'],
+      ['c', 'done'],
+    ]);
+  });
+
+  it('returns the stored result of a run that had ended, calling no role', async () => {
+    const store = new InMemoryRunStore();
+    const done = await runPlan({ task: TASK, ...roles(), tools: TOOLS, settings: settings(), runId: 'r3', store });
+    const again = roles();
+    expect(await resumePlan({ task: TASK, ...again, tools: TOOLS, settings: settings(), runId: 'r3', store })).toEqual(done);
+    expect([again.planner.planRequests.length, again.executor.calls.length, again.synthesizer.requests.length]).toEqual([0, 0, 0]);
+  });
+
+  it('plans from scratch when the run stopped before a plan was stored', async () => {
+    const store = new InMemoryRunStore();
+    await store.save({ version: 1, runId: 'r4', task: TASK, status: 'running', startedAt: new Date().toISOString(), snapshot: null, stepResults: [], usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0, byRole: { planner: { inputTokens: 0, outputTokens: 0, totalTokens: 0 }, executor: { inputTokens: 0, outputTokens: 0, totalTokens: 0 }, synthesizer: { inputTokens: 0, outputTokens: 0, totalTokens: 0 } } }, replansUsed: 0, result: null });
+    const again = roles();
+    const result = await resumePlan({ task: TASK, ...again, tools: TOOLS, settings: settings(), runId: 'r4', store });
+    expect(result.status).toBe('completed');
+    expect(again.planner.planRequests).toHaveLength(1);
+  });
+
+  it.each([
+    [{ store: undefined, runId: 'r5' }, 'Expected `store` and `runId` to resume a run'],
+    [{ store: new InMemoryRunStore(), runId: undefined }, 'Expected `store` and `runId` to resume a run'],
+    [{ store: new InMemoryRunStore(), runId: 'missing' }, 'No stored run with id "missing"'],
+  ])('rejects %# with InvalidOptionsError', async (options, message) => {
+    const attempt = resumePlan({ task: TASK, ...roles(), tools: TOOLS, settings: settings(), ...options });
+    await expect(attempt).rejects.toThrow(InvalidOptionsError);
+    await expect(attempt).rejects.toThrow(message);
+  });
+});
