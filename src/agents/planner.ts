@@ -34,8 +34,10 @@ export function createPlannerAgent({ model, instructions = PLANNER_INSTRUCTIONS,
 
 /** The engine's Planner, backed by a planner Agent. */
 export function plannerPort(agent: Agent): Planner {
+  // Only the signal goes on: a request's `maxSteps` caps the plan's length, not the agent's tool loop.
   return {
-    plan: (request) => generateStructured(agent, 'planner', planPrompt(request), PlanSchema, request),
-    replan: (request) => generateStructured(agent, 'replanner', replanPrompt(request), ReplanDecisionSchema, request),
+    plan: (request) => generateStructured(agent, 'planner', planPrompt(request), PlanSchema, { abortSignal: request.abortSignal }),
+    replan: (request) =>
+      generateStructured(agent, 'replanner', replanPrompt(request), ReplanDecisionSchema, { abortSignal: request.abortSignal }),
   };
 }
