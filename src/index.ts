@@ -13,6 +13,10 @@ export type { ExecutorAgentOptions } from './agents/executor.ts';
 export { createSynthesizerAgent, synthesizerPort, SYNTHESIZER_INSTRUCTIONS } from './agents/synthesizer.ts';
 export type { SynthesizerAgentOptions } from './agents/synthesizer.ts';
 
+// Sandboxed tools.
+export { createFileTools, createRunCommandTool, TOOL_DEFAULTS, Workspace, WorkspaceEscapeError } from './tools/index.ts';
+export type { CommandRun, FileToolsOptions, RunCommandToolOptions, ToolFailure } from './tools/index.ts';
+
 // Models from the environment.
 export { modelsFromEnv, resolveRoleModel } from './models.ts';
 
@@ -20,6 +24,8 @@ export { modelsFromEnv, resolveRoleModel } from './models.ts';
 export { resumePlan, runPlan } from './engine/run-plan.ts';
 export { InMemoryRunStore } from './engine/run-store.ts';
 export type { RunRecord, RunStore } from './engine/run-store.ts';
+export { LibSQLRunStore } from './storage/libsql-run-store.ts';
+export type { LibSQLRunStoreOptions } from './storage/libsql-run-store.ts';
 export type { ApprovePlan, RunPlanInput, RunSettings } from './engine/run-options.ts';
 export { resolveSettings } from './engine/resolve-settings.ts';
 export type { RunSettingsInput } from './engine/resolve-settings.ts';
