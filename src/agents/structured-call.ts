@@ -61,10 +61,15 @@ export async function callStructured(
 
 /** The reply's answer checked against `schema`; a mismatch is a ModelOutputError with the raw text and the cost. */
 export function parseStructured<S extends z.ZodType>(role: string, reply: RawStructuredReply, schema: S): z.infer<S> {
-  const parsed = schema.safeParse(reply.object ?? parseJson(reply.text));
+  const candidate = reply.object ?? parseJson(reply.text);
+  if (candidate === undefined) throw new ModelOutputError(role, reply.text, [NOT_JSON], reply.usage);
+  const parsed = schema.safeParse(candidate);
   if (!parsed.success) throw new ModelOutputError(role, reply.text, formatZodIssues(parsed.error), reply.usage);
   return parsed.data;
 }
+
+/** What a model is told when its answer held no JSON at all. */
+export const NOT_JSON = 'The answer is not JSON; answer with exactly one JSON object that matches the schema.';
 
 /** `callStructured` then `parseStructured`. */
 export async function generateStructured<S extends z.ZodType>(

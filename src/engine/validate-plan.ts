@@ -66,10 +66,10 @@ function checkDescriptions(steps: readonly PlanStep[]): string[] {
 }
 
 function checkTools(steps: readonly PlanStep[], toolNames: readonly string[]): string[] {
-  const known = toolNames.length ? toolNames.map((name) => `"${name}"`).join(', ') : 'none exist';
+  const fix = toolNames.length ? `use one of ${toolNames.map((name) => `"${name}"`).join(', ')}, or null` : 'there are no tools, so use null';
   return steps
     .filter((step) => step.toolHint !== null && !toolNames.includes(step.toolHint))
-    .map((step) => `Step "${step.id}" names tool "${step.toolHint}", which does not exist; use one of ${known}, or null.`);
+    .map((step) => `Step "${step.id}" names tool "${step.toolHint}", which does not exist; ${fix}.`);
 }
 
 function checkDependencies(steps: readonly PlanStep[], done: readonly PlanStep[]): string[] {

@@ -32,10 +32,10 @@ describe('PlanAndExecute plan repair', () => {
     expect([planner.remaining, executor.remaining]).toEqual([0, 0]);
     expect(userText(planner.calls[0])).not.toContain('Your previous answer was rejected');
     expect(userText(planner.calls[1])).toContain(
-      'Your previous answer was rejected. Fix every problem:\n- (root): Invalid input: expected object, received undefined',
+      'Your previous answer was rejected. Fix every problem:\n- The answer is not JSON; answer with exactly one JSON object that matches the schema.',
     );
     expect(events.find((event) => event.type === 'plan-invalid')).toMatchObject({
-      issues: ['(root): Invalid input: expected object, received undefined'],
+      issues: ['The answer is not JSON; answer with exactly one JSON object that matches the schema.'],
       attempt: 1,
     });
     expect(eventTrail(events).slice(0, 3)).toEqual(['run-started', 'plan-invalid', 'plan-created']);

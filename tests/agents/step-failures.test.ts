@@ -5,7 +5,7 @@ import { addStep, createAddTool, createFailingTool, dataBlock, eventTrail, fail,
 import { plan, step } from '../helpers/plans.ts';
 
 const lookupStep = step('s1', [], { description: 'Look up the rate', toolHint: 'lookup' });
-const NOT_AN_OBJECT = 'The executor answer does not match its schema: (root): Invalid input: expected object, received undefined';
+const NOT_AN_OBJECT = 'The executor answer does not match its schema: The answer is not JSON; answer with exactly one JSON object that matches the schema.';
 
 afterEach(() => vi.restoreAllMocks());
 

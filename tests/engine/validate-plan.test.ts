@@ -58,7 +58,7 @@ describe('validatePlan', () => {
       'a tool when there are no tools',
       [step('a', [], { toolHint: 'search' })],
       { toolNames: [] },
-      ['Step "a" names tool "search", which does not exist; use one of none exist, or null.'],
+      ['Step "a" names tool "search", which does not exist; there are no tools, so use null.'],
     ],
     [
       'an unknown dependency',
