@@ -39,10 +39,18 @@ export async function makePlan(context: RunContext): Promise<Plan> {
  * edited plan is validated and recorded as an `edit` revision.
  */
 export async function approveAndTrack(context: RunContext, plan: Plan): Promise<void> {
-  const { approvePlan, maxSteps } = context.input.settings;
   context.tracker = PlanTracker.fromPlan(plan);
+  const { approvePlan } = context.input.settings;
   if (!approvePlan) return;
-  const verdict = await raceAbort(Promise.resolve(approvePlan(structuredClone(plan))), context.signal);
+  applyApproval(context, await raceAbort(Promise.resolve(approvePlan(structuredClone(plan))), context.signal));
+}
+
+/**
+ * Applies a verdict on the tracked plan: true approves it, false rejects the run, anything else
+ * is an edited plan, validated and recorded as an `edit` revision (invalid: the run fails).
+ */
+export function applyApproval(context: RunContext, verdict: unknown): void {
+  const plan = context.tracker.snapshot().initialPlan;
   if (verdict === false) {
     context.emit({ type: 'plan-rejected', plan });
     throw new RunEnd('rejected', new PlanRejectedError());
@@ -51,7 +59,8 @@ export async function approveAndTrack(context: RunContext, plan: Plan): Promise<
     context.emit({ type: 'plan-approved', plan, edited: false });
     return;
   }
-  const edited = validatePlan(verdict, { toolNames: context.input.tools.map((tool) => tool.name), maxSteps });
+  const toolNames = context.input.tools.map((tool) => tool.name);
+  const edited = validatePlan(verdict, { toolNames, maxSteps: context.input.settings.maxSteps });
   if (!edited.ok) throw new RunEnd('failed', new PlanValidationError(edited.issues, verdict));
   context.tracker.revise(edited.plan.steps, 'Plan edited at approval', null, 'edit');
   context.emit({ type: 'plan-approved', plan: edited.plan, edited: true });

@@ -1,11 +1,11 @@
-import { InvalidOptionsError, PlanExecuteError, RunCancelledError, UnexpectedRunError } from './errors.ts';
-import { runStep, type StepFailure } from './execute-step.ts';
+import { InvalidOptionsError, UnexpectedRunError } from './errors.ts';
 import { handleFailure } from './handle-failure.ts';
 import { approveAndTrack, makePlan } from './make-plan.ts';
+import { executeReadySteps, lastOutput, synthesize, toRunEnd } from './phases.ts';
 import type { PlanRunResult } from './result.ts';
-import { RunContext, RunEnd } from './run-context.ts';
+import { RunContext } from './run-context.ts';
 import type { RunPlanInput } from './run-options.ts';
-import { isPlanSettled, nextBatch } from './scheduler.ts';
+import { isPlanSettled } from './scheduler.ts';
 
 /**
  * The plain TypeScript step loop: plan (validated, repaired), approve, run ready steps in
@@ -53,56 +53,11 @@ async function drive(context: RunContext): Promise<PlanRunResult> {
 }
 
 async function executePlan(context: RunContext): Promise<void> {
-  const running = new Map<string, Promise<void>>();
-  const failures: StepFailure[] = [];
-  let fatal: unknown = null;
   for (;;) {
-    if (failures.length === 0 && fatal === null) {
-      for (const stepId of nextBatch(context.tracker.list(), context.input.settings.concurrency)) {
-        const done = runStep(context, stepId).then(
-          (failure) => void (failure && failures.push(failure)),
-          (error: unknown) => void (fatal ??= error),
-        );
-        running.set(stepId, done.finally(() => running.delete(stepId)));
-      }
-    }
-    if (running.size > 0) {
-      await Promise.race(running.values());
-      continue;
-    }
-    if (fatal !== null) throw fatal;
-    const failure = failures.shift();
-    if (failure) await handleFailure(context, failure);
-    else if (isPlanSettled(context.tracker.list())) return;
-    else throw new UnexpectedRunError(new Error('No step can start: every pending step waits on a step that is not done'));
+    const failures = await executeReadySteps(context);
+    for (const failure of failures) await handleFailure(context, failure);
+    if (failures.length > 0) continue;
+    if (isPlanSettled(context.tracker.list())) return;
+    throw new UnexpectedRunError(new Error('No step can start: every pending step waits on a step that is not done'));
   }
-}
-
-async function synthesize(context: RunContext): Promise<string> {
-  const { task, synthesizer, settings } = context.input;
-  if (!settings.synthesize) return lastOutput(context);
-  const steps = context.tracker
-    .list()
-    .filter((step) => step.status === 'done')
-    .map(({ id, description, output }) => ({ id, description, output: output ?? '' }));
-  const { value: output, usage } = await context.call('synthesizer', (abortSignal) =>
-    synthesizer.synthesize({ task, goal: context.tracker.goal, steps, abortSignal }),
-  );
-  context.emit({ type: 'synthesis-finished', output, usage });
-  return output;
-}
-
-/** The output of the last step that finished and is still in the plan; '' when none. */
-function lastOutput(context: RunContext): string {
-  if (!context.hasPlan) return '';
-  const done = new Set(context.tracker.list().filter((step) => step.status === 'done').map((step) => step.id));
-  return context.stepResults.findLast((result) => result.status === 'done' && done.has(result.stepId))?.output ?? '';
-}
-
-function toRunEnd(error: unknown, signal: AbortSignal): RunEnd {
-  if (error instanceof RunEnd) return error;
-  if (error instanceof RunCancelledError) return new RunEnd('cancelled', error);
-  if (signal.aborted) return new RunEnd('cancelled', new RunCancelledError({ cause: error }));
-  if (PlanExecuteError.isInstance(error)) return new RunEnd('failed', error);
-  return new RunEnd('failed', new UnexpectedRunError(error));
 }
