@@ -1,19 +1,23 @@
-/** Stable, machine-readable error codes of this library. */
-export type PlanExecuteErrorCode =
-  | 'INVALID_OPTIONS'
-  | 'PLAN_INVALID'
-  | 'MODEL_OUTPUT_INVALID'
-  | 'STEP_TIMEOUT'
-  | 'RUN_CANCELLED'
-  | 'BUDGET_EXCEEDED'
-  | 'MODEL_NOT_CONFIGURED'
-  | 'STEP_FAILED'
-  | 'RUN_ABORTED'
-  | 'PLAN_REJECTED'
-  | 'UNEXPECTED';
-
 import type { TrackerSnapshot } from './tracker.ts';
 import type { TokenUsage } from './usage.ts';
+
+/** Stable, machine-readable error codes of this library. */
+export const ERROR_CODES = [
+  'INVALID_OPTIONS',
+  'PLAN_INVALID',
+  'MODEL_OUTPUT_INVALID',
+  'STEP_TIMEOUT',
+  'RUN_CANCELLED',
+  'BUDGET_EXCEEDED',
+  'MODEL_NOT_CONFIGURED',
+  'STEP_FAILED',
+  'RUN_ABORTED',
+  'PLAN_REJECTED',
+  'UNEXPECTED',
+] as const;
+
+/** One of `ERROR_CODES`. */
+export type PlanExecuteErrorCode = (typeof ERROR_CODES)[number];
 
 const marker = Symbol.for('mastra-plan-execute.error');
 

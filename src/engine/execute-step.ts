@@ -18,10 +18,11 @@ export interface StepFailure {
 }
 
 /**
- * Runs one step to an end: attempts it, retries while the policy says so, and returns null when
- * it is done or the failure for the loop to handle. Throws RunCancelledError on cancellation.
+ * Runs one step to an end: attempts it and retries while the policy says so. A failure for good
+ * is queued in `context.pendingFailures` (and checkpointed) for the loop to handle. Throws
+ * RunCancelledError on cancellation.
  */
-export async function runStep(context: RunContext, stepId: string): Promise<StepFailure | null> {
+export async function runStep(context: RunContext, stepId: string): Promise<void> {
   const { settings } = context.input;
   for (;;) {
     context.ensureBudget();
@@ -39,14 +40,15 @@ export async function runStep(context: RunContext, stepId: string): Promise<Step
       // Durable before anything else starts: a finished step is never run (or billed) again.
       await context.checkpoint();
       context.emit({ type: 'step-finished', stepId, result });
-      return null;
+      return;
     }
     const error = result.error ?? 'unknown error';
     context.tracker.fail(stepId, error);
+    const action = settings.failurePolicy({ ...settings, stepId, error, retryable: result.retryable, attempts: step.attempts, replansUsed: context.replansUsed });
+    if (action.type !== 'retry') context.pendingFailures.push({ stepId, error, action });
     await context.checkpoint();
     context.emit({ type: 'step-failed', stepId, result });
-    const action = settings.failurePolicy({ ...settings, stepId, error, retryable: result.retryable, attempts: step.attempts, replansUsed: context.replansUsed });
-    if (action.type !== 'retry') return { stepId, error, action };
+    if (action.type !== 'retry') return;
     context.emit({ type: 'step-retried', stepId, attempt: step.attempts + 1, error });
   }
 }

@@ -14,11 +14,9 @@ export async function handleFailure(context: RunContext, failure: StepFailure): 
   const { action } = failure;
   switch (action.type) {
     case 'replan':
-      applyDecision(context, failure, await askReplanner(context, failure));
-      return context.checkpoint();
+      return applyDecision(context, failure, await askReplanner(context, failure));
     case 'skip':
-      skipStep(context, failure.stepId, action.reason);
-      return context.checkpoint();
+      return skipStep(context, failure.stepId, action.reason);
     case 'abort':
       throw new RunEnd('aborted', new RunAbortedError(action.reason));
     case 'fail':

@@ -1,25 +1,22 @@
 import { PlanExecuteError, RunCancelledError, UnexpectedRunError } from './errors.ts';
-import { runStep, type StepFailure } from './execute-step.ts';
+import { runStep } from './execute-step.ts';
+import { handleFailure } from './handle-failure.ts';
 import { RunEnd, type RunContext } from './run-context.ts';
 import { nextBatch } from './scheduler.ts';
 
 /**
  * Runs every ready step, up to `concurrency` at once, starting more as dependencies finish, until
- * nothing more can start or a step failed for good; then waits for the running steps to settle
- * and returns the failures (in the order they happened) for `handleFailure`. Rethrows what ends
- * the run (cancellation, budget) once nothing is running. Both drivers call this.
+ * nothing more can start or a step failed for good (queued in `context.pendingFailures`); waits
+ * for the running steps to settle. Rethrows what ends the run (cancellation, budget) once nothing
+ * is running. Both drivers call this.
  */
-export async function executeReadySteps(context: RunContext): Promise<StepFailure[]> {
+export async function executeReadySteps(context: RunContext): Promise<void> {
   const running = new Map<string, Promise<void>>();
-  const failures: StepFailure[] = [];
   let fatal: unknown = null;
   for (;;) {
-    if (failures.length === 0 && fatal === null) {
+    if (context.pendingFailures.length === 0 && fatal === null) {
       for (const stepId of nextBatch(context.tracker.list(), context.input.settings.concurrency)) {
-        const done = runStep(context, stepId).then(
-          (failure) => void (failure && failures.push(failure)),
-          (error: unknown) => void (fatal ??= error),
-        );
+        const done = runStep(context, stepId).catch((error: unknown) => void (fatal ??= error));
         running.set(stepId, done.finally(() => running.delete(stepId)));
       }
     }
@@ -27,7 +24,15 @@ export async function executeReadySteps(context: RunContext): Promise<StepFailur
     await Promise.race(running.values());
   }
   if (fatal !== null) throw fatal;
-  return failures;
+}
+
+/** Handles every queued failure, oldest first, checkpointing after each so none is handled twice. */
+export async function handlePendingFailures(context: RunContext): Promise<void> {
+  while (context.pendingFailures.length > 0) {
+    await handleFailure(context, context.pendingFailures[0]!);
+    context.pendingFailures.shift();
+    await context.checkpoint();
+  }
 }
 
 /** Merges the done steps' outputs (or takes the last one with `synthesize: false`). */

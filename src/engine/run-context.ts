@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { raceAbort, throwIfCancelled } from './abort.ts';
 import { BudgetExceededError, isRetryableError, ModelOutputError, type PlanExecuteError } from './errors.ts';
 import { notify, type PlanRunEventInput } from './events.ts';
+import type { StepFailure } from './execute-step.ts';
 import type { RoleReply } from './ports.ts';
 import type { PlanRunResult, RunStatus, StepResult } from './result.ts';
 import type { RunPlanInput } from './run-options.ts';
@@ -28,6 +29,8 @@ export class RunContext {
   readonly stepResults: StepResult[];
   readonly startedAt: number;
   replansUsed: number;
+  /** Permanent failures waiting to be handled, oldest first; checkpointed with the run. */
+  readonly pendingFailures: StepFailure[];
   private trackerValue: PlanTracker | null = null;
   private saving: Promise<unknown> = Promise.resolve();
 
@@ -42,6 +45,7 @@ export class RunContext {
     this.stepResults = [...(record?.stepResults ?? [])];
     this.startedAt = record ? Date.parse(record.startedAt) : Date.now();
     this.replansUsed = record?.replansUsed ?? 0;
+    this.pendingFailures = [...(record?.pendingFailures ?? [])];
     if (record?.snapshot) {
       this.trackerValue = PlanTracker.restore(record.snapshot);
       for (const step of this.trackerValue.list()) if (step.status === 'in_progress') this.trackerValue.interrupt(step.id);
@@ -115,6 +119,7 @@ export class RunContext {
       stepResults: structuredClone(this.stepResults),
       usage: this.meter.toJSON(),
       replansUsed: this.replansUsed,
+      pendingFailures: structuredClone(this.pendingFailures),
       result,
     };
     const saved = this.saving.then(() => store.save(record));

@@ -1,7 +1,6 @@
 import { InvalidOptionsError, UnexpectedRunError } from './errors.ts';
-import { handleFailure } from './handle-failure.ts';
 import { approveAndTrack, makePlan } from './make-plan.ts';
-import { executeReadySteps, lastOutput, synthesize, toRunEnd } from './phases.ts';
+import { executeReadySteps, handlePendingFailures, lastOutput, synthesize, toRunEnd } from './phases.ts';
 import type { PlanRunResult } from './result.ts';
 import { RunContext } from './run-context.ts';
 import type { RunPlanInput } from './run-options.ts';
@@ -54,9 +53,9 @@ async function drive(context: RunContext): Promise<PlanRunResult> {
 
 async function executePlan(context: RunContext): Promise<void> {
   for (;;) {
-    const failures = await executeReadySteps(context);
-    for (const failure of failures) await handleFailure(context, failure);
-    if (failures.length > 0) continue;
+    await handlePendingFailures(context);
+    await executeReadySteps(context);
+    if (context.pendingFailures.length > 0) continue;
     if (isPlanSettled(context.tracker.list())) return;
     throw new UnexpectedRunError(new Error('No step can start: every pending step waits on a step that is not done'));
   }

@@ -1,3 +1,4 @@
+import type { StepFailure } from './execute-step.ts';
 import type { PlanRunResult, RunStatus, StepResult } from './result.ts';
 import type { TrackerSnapshot } from './tracker.ts';
 import type { RunUsage } from './usage.ts';
@@ -22,6 +23,8 @@ export interface RunRecord {
   readonly usage: RunUsage;
   /** Replanner calls made so far. */
   readonly replansUsed: number;
+  /** Permanent failures not yet handled (replan, skip, abort or fail). */
+  readonly pendingFailures: readonly StepFailure[];
   /** The result, once the run ended. */
   readonly result: PlanRunResult | null;
 }

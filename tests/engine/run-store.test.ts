@@ -125,7 +125,7 @@ describe('resumePlan', () => {
 
   it('plans from scratch when the run stopped before a plan was stored', async () => {
     const store = new InMemoryRunStore();
-    await store.save({ version: 1, runId: 'r4', task: TASK, status: 'running', startedAt: new Date().toISOString(), snapshot: null, stepResults: [], usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0, byRole: { planner: { inputTokens: 0, outputTokens: 0, totalTokens: 0 }, executor: { inputTokens: 0, outputTokens: 0, totalTokens: 0 }, synthesizer: { inputTokens: 0, outputTokens: 0, totalTokens: 0 } } }, replansUsed: 0, result: null });
+    await store.save({ version: 1, runId: 'r4', task: TASK, status: 'running', startedAt: new Date().toISOString(), snapshot: null, stepResults: [], usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0, byRole: { planner: { inputTokens: 0, outputTokens: 0, totalTokens: 0 }, executor: { inputTokens: 0, outputTokens: 0, totalTokens: 0 }, synthesizer: { inputTokens: 0, outputTokens: 0, totalTokens: 0 } } }, replansUsed: 0, pendingFailures: [], result: null });
     const again = roles();
     const result = await resumePlan({ task: TASK, ...again, tools: TOOLS, settings: settings(), runId: 'r4', store });
     expect(result.status).toBe('completed');

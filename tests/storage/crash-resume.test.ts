@@ -10,7 +10,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs the fixture; resolves with its stdout lines once it exits, or once `until` printed. */
 function fixture(args: string[], until?: string): Promise<{ lines: string[]; kill: () => Promise<number | null> }> {
-  const child = spawn('node_modules/.bin/tsx', ['tests/fixtures/durable-run.ts', ...args], { env: { ...process.env, MASTRA_TELEMETRY_DISABLED: '1' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  // One process (tsx as a loader, not its CLI, which would leave a grandchild alive after SIGKILL).
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/fixtures/durable-run.ts', ...args], { env: { ...process.env, MASTRA_TELEMETRY_DISABLED: '1' }, stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal === 'SIGKILL' ? 137 : _code)));
   let out = '';
   return new Promise((resolve, reject) => {

@@ -19,6 +19,7 @@ const record = (runId: string, status: RunRecord['status']): RunRecord => ({
   stepResults: [],
   usage: { ...zero, byRole: { planner: zero, executor: zero, synthesizer: zero } },
   replansUsed: 0,
+  pendingFailures: [],
   result: null,
 });
 
