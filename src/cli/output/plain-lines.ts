@@ -1,7 +1,8 @@
-import type { PlanRunEvent } from './engine/events.ts';
-import type { PlanStep } from './engine/plan-schema.ts';
-import type { PlanRunResult } from './engine/result.ts';
-import type { StepStatus } from './engine/tracker.ts';
+/** Plain progress: one line (or a few) per event, for a piped stdout and logs. */
+import type { PlanRunEvent } from '../../engine/events.ts';
+import type { PlanStep } from '../../engine/plan-schema.ts';
+import type { PlanRunResult } from '../../engine/result.ts';
+import type { StepStatus } from '../../engine/tracker.ts';
 
 const MARKS: Record<StepStatus, string> = { pending: '[ ]', in_progress: '[~]', done: '[x]', failed: '[!]', skipped: '[-]' };
 
@@ -10,7 +11,11 @@ const oneLine = (text: string, limit = 100) => {
   return flat.length > limit ? `${flat.slice(0, limit - 1)}…` : flat;
 };
 
-const stepList = (steps: readonly PlanStep[]) =>
+/** `1 step`, `2 steps`. */
+export const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
+/** Steps as an indented list, each with what it waits for. */
+export const stepList = (steps: readonly PlanStep[]) =>
   steps.map((step) => `    - ${step.id}: ${step.description}${step.dependsOn.length ? ` (after ${step.dependsOn.join(', ')})` : ''}`).join('\n');
 
 /** One event as a line (or a few) of plain progress text; null for events not worth a line. */
@@ -18,8 +23,10 @@ export function formatEvent(event: PlanRunEvent): string | null {
   switch (event.type) {
     case 'run-started':
       return `run ${event.runId.slice(0, 8)}: ${oneLine(event.task)}`;
+    case 'run-resumed':
+      return `run ${event.runId.slice(0, 8)} resumed: ${oneLine(event.task)}${event.doneStepIds.length ? ` (already done: ${event.doneStepIds.join(', ')})` : ''}`;
     case 'plan-created':
-      return `  plan (${event.plan.steps.length} steps): ${oneLine(event.plan.goal)}\n${stepList(event.plan.steps)}`;
+      return `  plan (${plural(event.plan.steps.length, 'step')}): ${oneLine(event.plan.goal)}\n${stepList(event.plan.steps)}`;
     case 'plan-invalid':
       return `  plan rejected by the validator (attempt ${event.attempt}): ${event.issues.join('; ')}`;
     case 'plan-approved':
@@ -45,18 +52,22 @@ export function formatEvent(event: PlanRunEvent): string | null {
   }
 }
 
+/** Tokens in total and per role, then the attempts and the duration, on one line. */
+export function formatUsage(result: PlanRunResult): string {
+  const roles = Object.entries(result.usage.byRole)
+    .map(([role, tokens]) => `${role} ${tokens.totalTokens}`)
+    .join(', ');
+  return `tokens: ${result.usage.totalTokens} (${roles}); ${plural(result.steps.length, 'step attempt')} in ${result.durationMs} ms`;
+}
+
 /** The final plan as a checklist, then the answer and the token usage. */
 export function formatResult(result: PlanRunResult): string {
   const checklist = result.plan.map((step) => `  ${MARKS[step.status]} ${step.id}: ${step.description}`).join('\n');
-  const { usage } = result;
-  const roles = Object.entries(usage.byRole)
-    .map(([role, tokens]) => `${role} ${tokens.totalTokens}`)
-    .join(', ');
   return [
     `status: ${result.status}${result.replanned ? ` (replanned ${result.revisions.length}x)` : ''}`,
     'final plan:',
     checklist,
     `answer: ${result.finalOutput}`,
-    `tokens: ${usage.totalTokens} (${roles}); ${result.steps.length} step attempts in ${result.durationMs} ms`,
+    formatUsage(result),
   ].join('\n');
 }

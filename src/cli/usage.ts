@@ -1,0 +1,78 @@
+import { DEFAULTS } from '../engine/constants.ts';
+
+/** Simulated latency of each pipeline call in `demo` on a terminal, so that the checklist can be watched. */
+export const DEMO_LIVE_LATENCY_MS = 150;
+
+/** The name the CLI is installed under (package.json "bin"). */
+export const PROGRAM = 'plan-execute';
+
+const EXIT_CODES = `Exit codes: 0 completed, 1 failed, 2 aborted or rejected, 64 usage error,
+70 internal error, 78 no model configured, 130 interrupted (Ctrl-C).`;
+
+/** `plan-execute --help`. */
+export const MAIN_USAGE = `Usage: ${PROGRAM} <command> [options]
+
+Plan & Execute agents on Mastra: a planner writes a typed plan, an executor runs each step,
+failures are retried or replanned, and a synthesizer merges the results.
+
+Commands:
+  run "<task>"          Plan and execute a task with the models from the environment
+  release <version>     Run the offline release-checklist example for one version
+  demo                  Run the three offline release paths: 1.4.2, 1.4.3 and 1.5.0
+
+Options:
+  -h, --help            Show this help; '${PROGRAM} <command> --help' shows a command's
+
+On a terminal the plan is a live checklist; piped, progress is one line per event.
+${EXIT_CODES}`;
+
+/** `plan-execute run --help`. */
+export const RUN_USAGE = `Usage: ${PROGRAM} run "<task>" [options]
+
+Plans the task with the planner model, runs each step with the executor model, replans after
+a failure and merges the step outputs. Models come from the environment or ./.env:
+OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL (an OpenAI-compatible server), and optionally
+PLANNER_MODEL, EXECUTOR_MODEL, SYNTHESIZER_MODEL.
+
+Options:
+  --approve             Show the plan and ask before executing: y (run it), n (reject it),
+                        e (edit it as JSON in $EDITOR; it is validated before it runs)
+  --max-replans <n>     Replanner calls per run, from 0 (default ${DEFAULTS.maxReplans})
+  --concurrency <n>     Independent steps at once, from 1 (default ${DEFAULTS.concurrency})
+  --max-tokens <n>      Token budget of the whole run, from 1 (default: none)
+  --json                Print only the result (PlanRunResult) as JSON; no progress
+  -h, --help            Show this help
+
+${EXIT_CODES}`;
+
+/** `plan-execute release --help`. */
+export const RELEASE_USAGE = `Usage: ${PROGRAM} release <version> --env staging|production [options]
+
+Runs the release-checklist example offline: build, then smoke, deploy and verify each service,
+with scripted models and a simulated pipeline. 1.4.2 is green; 1.4.3 fails its smoke test with
+missing_migration and the replanner inserts a fix; 1.5.0 fails verification and is aborted.
+
+Options:
+  --env <env>           staging or production (required)
+  --services <list>     Comma-separated services to release, such as web,api
+  --concurrency <n>     Independent steps at once, from 1 (default ${DEFAULTS.concurrency})
+  --latency <ms>        Simulated latency of every pipeline call (default 0)
+  --json                Print only the release result as JSON; no progress
+  -h, --help            Show this help
+
+Exit codes: 0 succeeded, 1 failed, 2 aborted, 64 usage error, 130 interrupted (Ctrl-C).`;
+
+/** `plan-execute demo --help`. */
+export const DEMO_USAGE = `Usage: ${PROGRAM} demo [options]
+
+Runs the release-checklist example offline on its three paths, one after another:
+1.4.2 (green), 1.4.3 (smoke fails with missing_migration, a fix is inserted, it succeeds)
+and 1.5.0 (verification fails, the release is aborted). No model or key is needed.
+
+Options:
+  --latency <ms>        Simulated latency of every pipeline call (default ${DEMO_LIVE_LATENCY_MS} on a
+                        terminal, so the checklists can be watched; 0 when piped)
+  --json                Print only the three release results as a JSON array
+  -h, --help            Show this help
+
+Exit code: 0 once the three runs have ended, whatever their outcome; 130 on Ctrl-C.`;

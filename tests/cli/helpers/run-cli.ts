@@ -1,0 +1,61 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root. */
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/** tsx, as `npm start` runs it. */
+export const TSX = join(ROOT, 'node_modules/.bin/tsx');
+/** The CLI entry. */
+export const CLI = join(ROOT, 'src/cli.ts');
+/** An empty directory: no `.env` there, whatever the developer keeps in the repository. */
+export const EMPTY_DIR = mkdtempSync(join(tmpdir(), 'plan-execute-cli-test-'));
+
+const MODEL_VARIABLES = ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'PLANNER_MODEL', 'EXECUTOR_MODEL', 'SYNTHESIZER_MODEL'];
+
+/** The test process's environment without any model variable, plus `extra`. */
+export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, MASTRA_TELEMETRY_DISABLED: '1', ...extra };
+  for (const name of MODEL_VARIABLES) if (!(name in extra)) delete env[name];
+  return env;
+}
+
+/** How a CLI process ended. */
+export interface CliOutcome {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Options of `runCli`. */
+export interface RunCliOptions {
+  readonly env?: Record<string, string>;
+  readonly input?: string;
+  readonly cwd?: string;
+}
+
+/** Runs `tsx src/cli.ts …args` (execFile, no shell) and collects its output and exit code. */
+export function runCli(args: readonly string[], { env = {}, input, cwd = EMPTY_DIR }: RunCliOptions = {}): Promise<CliOutcome> {
+  return new Promise((resolve) => {
+    const child = execFile(TSX, [CLI, ...args], { cwd, env: cliEnv(env), timeout: 30_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+      resolve({ code, signal: error?.signal ?? null, stdout, stderr });
+    });
+    child.stdin?.end(input ?? '');
+  });
+}
+
+/** Starts the CLI and hands back the process, for tests that talk to it while it runs. */
+export function spawnCli(args: readonly string[], { env = {}, cwd = EMPTY_DIR }: RunCliOptions = {}): ChildProcess {
+  return spawn(TSX, [CLI, ...args], { cwd, env: cliEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+/** Replaces run ids and durations, which change every run. */
+export function normalise(text: string): string {
+  return text
+    .replace(/\brun [0-9a-f]{8}( resumed)?:/g, 'run <id>$1:')
+    .replace(/in \d+ ms/g, 'in <n> ms');
+}
