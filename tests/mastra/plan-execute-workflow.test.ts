@@ -1,0 +1,124 @@
+import { Mastra } from '@mastra/core/mastra';
+import { describe, expect, it } from 'vitest';
+import { createExecutorAgent } from '../../src/agents/executor.ts';
+import { createPlannerAgent } from '../../src/agents/planner.ts';
+import { createSynthesizerAgent } from '../../src/agents/synthesizer.ts';
+import type { PlanRunResult } from '../../src/engine/result.ts';
+import { InMemoryRunStore } from '../../src/engine/run-store.ts';
+import { createPlanExecuteWorkflow } from '../../src/mastra/workflows/plan-execute-workflow.ts';
+import { createScriptedModel, scriptPlan, scriptReplan, text, toolCall } from '../../src/testing/index.ts';
+import { addStep, createAddTool, fail, succeed } from '../helpers/agent-fixtures.ts';
+import { plan } from '../helpers/plans.ts';
+
+const twoSteps = plan([addStep('s1'), addStep('s2', ['s1'])]);
+
+function setup(plannerScript: Parameters<typeof createScriptedModel>[0], executorScript: Parameters<typeof createScriptedModel>[0], synthesis = 'Both sums are done.') {
+  const plannerModel = createScriptedModel(plannerScript, { name: 'planner' });
+  const executorModel = createScriptedModel(executorScript, { name: 'executor' });
+  const synthesizerModel = createScriptedModel([text(synthesis)], { name: 'synthesizer' });
+  const add = createAddTool();
+  const store = new InMemoryRunStore();
+  const workflow = createPlanExecuteWorkflow({
+    planner: createPlannerAgent({ model: plannerModel }),
+    executor: createExecutorAgent({ model: executorModel, tools: { add: add.tool } }),
+    synthesizer: createSynthesizerAgent({ model: synthesizerModel }),
+    store,
+  });
+  const mastra = new Mastra({ workflows: { planExecute: workflow }, logger: false });
+  return { workflow: mastra.getWorkflow('planExecute'), plannerModel, executorModel, synthesizerModel, add, store };
+}
+
+const resultOf = (response: { status: string; result?: unknown }) => {
+  expect(response.status).toBe('success');
+  return response.result as PlanRunResult;
+};
+
+describe('the Plan & Execute workflow', () => {
+  it('plans, executes and synthesises through the same engine as the plain loop', async () => {
+    const run = setup([scriptPlan(twoSteps)], [toolCall('add', { a: 1, b: 2 }), succeed('3'), toolCall('add', { a: 3, b: 3 }), succeed('6')]);
+    const wf = await run.workflow.createRun();
+    const result = resultOf(await wf.start({ inputData: { task: 'Add twice' } }));
+    expect(result.runId).toBe(wf.runId);
+    expect(result.status).toBe('completed');
+    expect(result.finalOutput).toBe('Both sums are done.');
+    expect(result.plan.map(({ id, status, output }) => [id, status, output])).toEqual([
+      ['s1', 'done', '3'],
+      ['s2', 'done', '6'],
+    ]);
+    expect(run.add.inputs).toEqual([{ a: 1, b: 2 }, { a: 3, b: 3 }]);
+    expect([run.plannerModel.calls.length, run.executorModel.calls.length, run.synthesizerModel.calls.length]).toEqual([1, 4, 1]);
+    expect((await run.store.load(wf.runId))?.result).toEqual(result);
+  });
+
+  it('takes the replan branch after a permanent failure and keeps the done step', async () => {
+    const revised = [addStep('s2b', ['s1'])];
+    const run = setup(
+      [scriptPlan(twoSteps), scriptReplan({ action: 'revise', steps: revised, rationale: 'Try another pair' })],
+      [toolCall('add', { a: 1, b: 2 }), succeed('3'), fail('the pair is invalid'), toolCall('add', { a: 3, b: 4 }), succeed('7')],
+    );
+    const wf = await run.workflow.createRun();
+    const response = await wf.start({ inputData: { task: 'Add twice' } });
+    const result = resultOf(response);
+    expect(result.status).toBe('completed');
+    expect(result.replanned).toBe(true);
+    expect(result.revisions.map(({ kind, failedStepId, reason }) => [kind, failedStepId, reason])).toEqual([['revise', 's2', 'Try another pair']]);
+    expect(result.plan.map(({ id, status }) => [id, status])).toEqual([
+      ['s1', 'done'],
+      ['s2b', 'done'],
+    ]);
+    expect(run.add.inputs).toEqual([{ a: 1, b: 2 }, { a: 3, b: 4 }]);
+    expect(response.steps['plan-execute-iteration']?.status).toBe('success');
+  });
+
+  it('suspends for approval and runs the plan once approved', async () => {
+    const run = setup([scriptPlan(twoSteps)], [toolCall('add', { a: 1, b: 2 }), succeed('3'), toolCall('add', { a: 3, b: 3 }), succeed('6')]);
+    const wf = await run.workflow.createRun();
+    const suspended = await wf.start({ inputData: { task: 'Add twice', requireApproval: true } });
+    expect(suspended.status).toBe('suspended');
+    expect(suspended.steps.approve?.suspendPayload).toEqual({ plan: twoSteps });
+    expect(run.executorModel.calls).toHaveLength(0);
+    const result = resultOf(await wf.resume({ step: 'approve', resumeData: { approved: true } }));
+    expect(result.status).toBe('completed');
+    expect(run.executorModel.calls).toHaveLength(4);
+  });
+
+  it('ends rejected when the plan is not approved, running nothing', async () => {
+    const run = setup([scriptPlan(twoSteps)], []);
+    const wf = await run.workflow.createRun();
+    await wf.start({ inputData: { task: 'Add twice', requireApproval: true } });
+    const result = resultOf(await wf.resume({ step: 'approve', resumeData: { approved: false } }));
+    expect(result).toMatchObject({ status: 'rejected', error: { code: 'PLAN_REJECTED' }, finalOutput: '' });
+    expect([run.executorModel.calls.length, run.synthesizerModel.calls.length]).toEqual([0, 0]);
+  });
+
+  it('runs an edited plan given at approval and records the edit', async () => {
+    const edited = plan([addStep('only')]);
+    const run = setup([scriptPlan(twoSteps)], [toolCall('add', { a: 5, b: 5 }), succeed('10')]);
+    const wf = await run.workflow.createRun();
+    await wf.start({ inputData: { task: 'Add twice', requireApproval: true } });
+    const result = resultOf(await wf.resume({ step: 'approve', resumeData: { approved: true, plan: edited } }));
+    expect(result.status).toBe('completed');
+    expect(result.revisions.map(({ kind, reason }) => [kind, reason])).toEqual([['edit', 'Plan edited at approval']]);
+    expect(result.replanned).toBe(false);
+    expect(result.plan.map(({ id, status }) => [id, status])).toEqual([['only', 'done']]);
+  });
+
+  it('fails an invalid edited plan with the validator messages', async () => {
+    const run = setup([scriptPlan(twoSteps)], []);
+    const wf = await run.workflow.createRun();
+    await wf.start({ inputData: { task: 'Add twice', requireApproval: true } });
+    const broken = plan([addStep('x', ['nope'])]);
+    const result = resultOf(await wf.resume({ step: 'approve', resumeData: { approved: true, plan: broken } }));
+    expect(result.error).toEqual({
+      code: 'PLAN_INVALID',
+      message: 'The plan is invalid: Step "x" depends on "nope", which is not a step of the plan; use an existing step id.',
+      issues: ['Step "x" depends on "nope", which is not a step of the plan; use an existing step id.'],
+    });
+  });
+
+  it('rejects input that is not a task', async () => {
+    const run = setup([], []);
+    const wf = await run.workflow.createRun();
+    await expect(wf.start({ inputData: { task: '' } })).rejects.toThrow(/task/);
+  });
+});
