@@ -17,8 +17,8 @@ ${DATA_RULE}`;
 export interface ExecutorAgentOptions {
   /** Any model Mastra accepts (an AI SDK model, a "provider/model" string, or a function of the request context). */
   readonly model: DynamicArgument<MastraModelConfig>;
-  /** The tools the executor may call, keyed by the name plans use in `toolHint`. @default {} */
-  readonly tools?: ToolsInput;
+  /** The tools the executor may call, keyed by the name plans use in `toolHint` (or a function resolving them on first use). @default {} */
+  readonly tools?: DynamicArgument<ToolsInput>;
   /** Replaces the default instructions. @default EXECUTOR_INSTRUCTIONS */
   readonly instructions?: string;
   /** Agent id. @default 'executor' */

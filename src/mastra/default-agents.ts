@@ -1,0 +1,38 @@
+import type { Agent, ToolsInput } from '@mastra/core/agent';
+import { createExecutorAgent } from '../agents/executor.ts';
+import { createPlannerAgent } from '../agents/planner.ts';
+import { createSynthesizerAgent } from '../agents/synthesizer.ts';
+import { resolveRoleModel, type ModelEnv } from '../models.ts';
+import { createFileTools } from '../tools/file-tools.ts';
+import { createRunCommandTool } from '../tools/run-command.ts';
+import { Workspace } from '../tools/workspace.ts';
+
+/** Programs the playground's executor may run inside its workspace. */
+export const DEFAULT_ALLOWED_COMMANDS = ['ls', 'cat', 'wc', 'python3'] as const;
+
+/** The three role agents of the project's own Mastra instance. */
+export interface DefaultAgents {
+  readonly planner: Agent;
+  readonly executor: Agent;
+  readonly synthesizer: Agent;
+}
+
+/**
+ * Role agents whose models come from the environment when they are first used (not at import),
+ * so the playground starts without a key and a call without one fails with a MissingModelError
+ * naming OPENAI_API_KEY and OPENAI_BASE_URL. The executor gets the sandboxed file and command
+ * tools in `workspaceDir`, created on first use.
+ */
+export function createDefaultAgents({ env = process.env, workspaceDir }: { env?: ModelEnv; workspaceDir: string }): DefaultAgents {
+  let tools: Promise<ToolsInput> | null = null;
+  const executorTools = () =>
+    (tools ??= Workspace.create(workspaceDir).then((workspace) => {
+      const { readFile, writeFile, listFiles } = createFileTools(workspace);
+      return { readFile, writeFile, listFiles, runCommand: createRunCommandTool({ workspace, allowedCommands: DEFAULT_ALLOWED_COMMANDS }) };
+    }));
+  return {
+    planner: createPlannerAgent({ model: () => resolveRoleModel('planner', env) }),
+    executor: createExecutorAgent({ model: () => resolveRoleModel('executor', env), tools: executorTools }),
+    synthesizer: createSynthesizerAgent({ model: () => resolveRoleModel('synthesizer', env) }),
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * The project's Mastra instance (composition root only): what `mastra dev` serves in the
+ * playground. Settings from the environment:
+ * - MASTRA_DB_URL: LibSQL URL of Mastra's storage and of the run checkpoints (default: file:<cwd>/mastra.db);
+ * - PLAN_EXECUTE_WORKSPACE: the executor's sandbox folder (default: <cwd>/workspace);
+ * - the model variables of src/models.ts (only needed by the Plan & Execute workflow and agents).
+ */
+import { resolve } from 'node:path';
+import { LibSQLStore } from '@mastra/libsql';
+import { PinoLogger } from '@mastra/loggers';
+import { Mastra } from '@mastra/core/mastra';
+import { LibSQLRunStore } from '../storage/libsql-run-store.ts';
+import { createDefaultAgents } from './default-agents.ts';
+import { createPlanExecuteWorkflow } from './workflows/plan-execute-workflow.ts';
+import { createReleaseWorkflow } from './workflows/release-workflow.ts';
+
+const databaseUrl = process.env.MASTRA_DB_URL ?? `file:${resolve('mastra.db')}`;
+const agents = createDefaultAgents({ workspaceDir: process.env.PLAN_EXECUTE_WORKSPACE ?? resolve('workspace') });
+
+export const mastra = new Mastra({
+  agents: { ...agents },
+  workflows: {
+    planExecute: createPlanExecuteWorkflow({ ...agents, store: new LibSQLRunStore({ url: databaseUrl }) }),
+    releaseChecklist: createReleaseWorkflow(),
+  },
+  storage: new LibSQLStore({ id: 'mastra-plan-execute', url: databaseUrl }),
+  logger: new PinoLogger({ name: 'mastra-plan-execute', level: 'info' }),
+});
