@@ -13,6 +13,14 @@ export type { ExecutorAgentOptions } from './agents/executor.ts';
 export { createSynthesizerAgent, synthesizerPort, SYNTHESIZER_INSTRUCTIONS } from './agents/synthesizer.ts';
 export type { SynthesizerAgentOptions } from './agents/synthesizer.ts';
 
+// Mastra integration: the workflows and the default role agents.
+export { createPlanExecuteWorkflow, PlanExecuteInputSchema, ApprovalSchema } from './mastra/workflows/plan-execute-workflow.ts';
+export type { PlanExecuteWorkflowOptions } from './mastra/workflows/plan-execute-workflow.ts';
+export { createReleaseWorkflow, ReleaseInputSchema, ReleaseOutputSchema } from './mastra/workflows/release-workflow.ts';
+export { createDefaultAgents, DEFAULT_ALLOWED_COMMANDS } from './mastra/default-agents.ts';
+export type { DefaultAgents } from './mastra/default-agents.ts';
+export { PlanRunResultSchema } from './engine/result-schema.ts';
+
 // Sandboxed tools.
 export { createFileTools, createRunCommandTool, TOOL_DEFAULTS, Workspace, WorkspaceEscapeError } from './tools/index.ts';
 export type { CommandRun, FileToolsOptions, RunCommandToolOptions, ToolFailure } from './tools/index.ts';
