@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { LibSQLStore } from '@mastra/libsql';
 import { PinoLogger } from '@mastra/loggers';
 import { Mastra } from '@mastra/core/mastra';
+import { MastraStorageExporter, Observability, SensitiveDataFilter } from '@mastra/observability';
 import { LibSQLRunStore } from '../storage/libsql-run-store.ts';
 import { createDefaultAgents } from './default-agents.ts';
 import { createPlanExecuteWorkflow } from './workflows/plan-execute-workflow.ts';
@@ -25,4 +26,9 @@ export const mastra = new Mastra({
   },
   storage: new LibSQLStore({ id: 'mastra-plan-execute', url: databaseUrl }),
   logger: new PinoLogger({ name: 'mastra-plan-execute', level: 'info' }),
+  // Traces (with the plan-execute.* spans) go to the storage above, where the playground shows them;
+  // secrets in span data are redacted first.
+  observability: new Observability({
+    configs: { default: { serviceName: 'mastra-plan-execute', exporters: [new MastraStorageExporter()], spanOutputProcessors: [new SensitiveDataFilter()] } },
+  }),
 });

@@ -59,8 +59,8 @@ export function createPlanExecuteWorkflow({ id = 'plan-execute', store = new InM
     description: 'The planner writes the plan; an invalid plan goes back with the validator messages.',
     inputSchema: PlanExecuteInputSchema,
     outputSchema: RunStateSchema,
-    execute: async ({ inputData, runId, abortSignal }) => {
-      const context = await loadRunContext(deps, runId, inputData, abortSignal);
+    execute: async ({ inputData, runId, abortSignal, tracingContext }) => {
+      const context = await loadRunContext(deps, runId, inputData, { abortSignal, tracingContext });
       // Restarted after a crash: carry on from what the store holds.
       const state = (value: RunState['state'], failures = 0): RunState => ({ runId, input: inputData, state: value, failures });
       if ((await store.load(runId))?.result) return state('ended');
@@ -84,9 +84,9 @@ export function createPlanExecuteWorkflow({ id = 'plan-execute', store = new InM
     outputSchema: RunStateSchema,
     suspendSchema: z.object({ plan: PlanSchema }),
     resumeSchema: ApprovalSchema,
-    execute: async ({ inputData, runId, abortSignal, suspend, resumeData }) => {
+    execute: async ({ inputData, runId, abortSignal, tracingContext, suspend, resumeData }) => {
       if (inputData.state !== 'running' || !inputData.input.requireApproval) return inputData;
-      const context = await loadRunContext(deps, runId, inputData.input, abortSignal);
+      const context = await loadRunContext(deps, runId, inputData.input, { abortSignal, tracingContext });
       if (!resumeData) return suspend({ plan: context.tracker.snapshot().initialPlan });
       try {
         applyApproval(context, resumeData.approved ? (resumeData.plan ?? true) : false);
@@ -104,9 +104,9 @@ export function createPlanExecuteWorkflow({ id = 'plan-execute', store = new InM
     description: 'Runs every ready step, independent ones in parallel, until none can start or one failed for good.',
     inputSchema: RunStateSchema,
     outputSchema: RunStateSchema,
-    execute: async ({ inputData, runId, abortSignal }) => {
+    execute: async ({ inputData, runId, abortSignal, tracingContext }) => {
       if (inputData.state !== 'running') return inputData;
-      const context = await loadRunContext(deps, runId, inputData.input, abortSignal);
+      const context = await loadRunContext(deps, runId, inputData.input, { abortSignal, tracingContext });
       try {
         await executeReadySteps(context);
         const failures = context.pendingFailures.length;
@@ -124,8 +124,8 @@ export function createPlanExecuteWorkflow({ id = 'plan-execute', store = new InM
     description: 'After a permanent failure: retry, revise the steps not yet done, skip, or abort.',
     inputSchema: RunStateSchema,
     outputSchema: RunStateSchema,
-    execute: async ({ inputData, runId, abortSignal }) => {
-      const context = await loadRunContext(deps, runId, inputData.input, abortSignal);
+    execute: async ({ inputData, runId, abortSignal, tracingContext }) => {
+      const context = await loadRunContext(deps, runId, inputData.input, { abortSignal, tracingContext });
       try {
         await handlePendingFailures(context);
         return { ...inputData, failures: 0 } satisfies RunState;
@@ -158,10 +158,10 @@ export function createPlanExecuteWorkflow({ id = 'plan-execute', store = new InM
     description: 'The synthesizer merges the step outputs; the run result is stored and returned.',
     inputSchema: RunStateSchema,
     outputSchema: PlanRunResultSchema,
-    execute: async ({ inputData, runId, abortSignal }) => {
+    execute: async ({ inputData, runId, abortSignal, tracingContext }) => {
       const stored = await store.load(runId);
       if (stored?.result) return asResultOutput(stored.result);
-      const context = await loadRunContext(deps, runId, inputData.input, abortSignal);
+      const context = await loadRunContext(deps, runId, inputData.input, { abortSignal, tracingContext });
       try {
         return asResultOutput(await context.finish('completed', await synthesize(context), null));
       } catch (error) {

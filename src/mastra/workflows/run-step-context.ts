@@ -2,7 +2,9 @@ import type { Agent } from '@mastra/core/agent';
 import { executorPort } from '../../agents/executor.ts';
 import { plannerPort } from '../../agents/planner.ts';
 import { synthesizerPort } from '../../agents/synthesizer.ts';
-import type { PlanRunListener } from '../../engine/events.ts';
+import type { AnySpan } from '@mastra/core/observability';
+import { notify, type PlanRunListener } from '../../engine/events.ts';
+import { tracingListener } from '../tracing.ts';
 import { lastOutput, toRunEnd } from '../../engine/phases.ts';
 import { resolveSettings, type RunSettingsInput } from '../../engine/resolve-settings.ts';
 import type { PlanRunResult } from '../../engine/result.ts';
@@ -31,7 +33,7 @@ export async function loadRunContext(
   roles: WorkflowRoles,
   runId: string,
   init: { task: string } & RunSettingsInput,
-  abortSignal: AbortSignal,
+  { abortSignal, tracingContext }: { abortSignal: AbortSignal; tracingContext?: { currentSpan?: AnySpan } | undefined },
 ): Promise<RunContext> {
   const { task, ...settings } = init;
   const record = await roles.store.load(runId);
@@ -45,10 +47,18 @@ export async function loadRunContext(
     settings: resolveSettings(settings),
     runId,
     abortSignal,
-    onEvent: roles.onEvent,
+    onEvent: bothListeners(roles.onEvent, tracingListener(tracingContext?.currentSpan)),
     store: roles.store,
   };
   return new RunContext(input, record ?? undefined);
+}
+
+function bothListeners(first: PlanRunListener | undefined, second: PlanRunListener | undefined): PlanRunListener | undefined {
+  if (!first || !second) return first ?? second;
+  return (event) => {
+    notify(first, event);
+    notify(second, event);
+  };
 }
 
 /** Ends the run for whatever stopped it and returns the stored result. */

@@ -1,0 +1,49 @@
+import { SpanType, type AnySpan } from '@mastra/core/observability';
+import type { PlanRunEvent, PlanRunListener } from '../engine/events.ts';
+
+/** Attributes of a Plan & Execute span (GENERIC spans take any; Mastra types them narrowly). */
+type PatternAttributes = Record<string, string | number | boolean | null>;
+
+const child = (parent: AnySpan, name: string, attributes: PatternAttributes) =>
+  parent.createChildSpan({ type: SpanType.GENERIC, name, attributes: attributes as never, metadata: attributes });
+
+const event = (parent: AnySpan, name: string, attributes: PatternAttributes) =>
+  parent.createEventSpan({ type: SpanType.GENERIC, name, attributes: attributes as never, metadata: attributes });
+
+/**
+ * Turns a run's events into Mastra tracing spans under `parent` (a workflow step's span), named
+ * after the pattern: `plan-execute.plan`, `plan-execute.step <id>` (one span per attempt, with
+ * step id, attempt, status, duration, tokens and tool calls), `plan-execute.replan`,
+ * `plan-execute.synthesis` and `plan-execute.run`. No parent (tracing off): no listener.
+ */
+export function tracingListener(parent: AnySpan | undefined): PlanRunListener | undefined {
+  if (!parent) return undefined;
+  const steps = new Map<string, AnySpan>();
+  return (runEvent: PlanRunEvent) => {
+    switch (runEvent.type) {
+      case 'plan-created':
+        return void event(parent, 'plan-execute.plan', { steps: runEvent.plan.steps.length, attempt: runEvent.attempt, goal: runEvent.plan.goal });
+      case 'step-started':
+        return void steps.set(runEvent.stepId, child(parent, `plan-execute.step ${runEvent.stepId}`, { stepId: runEvent.stepId, attempt: runEvent.attempt, status: 'in_progress' }));
+      case 'step-finished':
+      case 'step-failed': {
+        const { result } = runEvent;
+        const attributes = { stepId: result.stepId, attempt: result.attempt, status: result.status, durationMs: result.durationMs, tokens: result.usage.totalTokens, toolCalls: result.toolCalls, error: result.error };
+        steps.get(runEvent.stepId)?.end({ attributes: attributes as never, metadata: attributes });
+        return void steps.delete(runEvent.stepId);
+      }
+      case 'plan-revised': {
+        const { revision } = runEvent;
+        return void event(parent, 'plan-execute.replan', { revision: revision.revision, kind: revision.kind, failedStepId: revision.failedStepId, reason: revision.reason, steps: revision.stepsAfter.length });
+      }
+      case 'synthesis-finished':
+        return void event(parent, 'plan-execute.synthesis', { tokens: runEvent.usage.totalTokens });
+      case 'run-finished': {
+        const { result } = runEvent;
+        return void event(parent, 'plan-execute.run', { status: result.status, durationMs: result.durationMs, tokens: result.usage.totalTokens, steps: result.plan.length, replanned: result.replanned });
+      }
+      default:
+        return;
+    }
+  };
+}
