@@ -56,7 +56,7 @@ ${quoteData('error', request.error)}
 
 Steps not yet done:
 ${request.remaining.length ? request.remaining.map(stepLine).join('\n') : '(none)'}
-
+${otherFailures(request)}
 Tools the executor has:
 ${toolCatalogue(request.tools)}
 
@@ -97,6 +97,11 @@ Goal: ${request.goal}
 Step results:
 ${outputs || '(no step produced output)'}`;
 }
+
+const otherFailures = (request: ReplanRequest) =>
+  request.otherFailures.length
+    ? `\nThese steps failed too and wait for a decision; a revision replaces them as well:\n${request.otherFailures.map((other) => `- ${other.stepId}\n${quoteData(`error of ${other.stepId}`, other.error)}`).join('\n')}\n`
+    : '';
 
 const BRIEF_LIMIT = 1_000;
 

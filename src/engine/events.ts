@@ -1,5 +1,5 @@
 import type { PlanExecuteError } from './errors.ts';
-import type { Plan } from './plan-schema.ts';
+import type { Plan, ReplanDecision } from './plan-schema.ts';
 import type { PlanRunResult, RunStatus, StepResult } from './result.ts';
 import type { PlanRevision } from './tracker.ts';
 import type { TokenUsage } from './usage.ts';
@@ -26,6 +26,7 @@ export type PlanRunEvent = EventBase &
     | { readonly type: 'step-failed'; readonly stepId: string; readonly result: StepResult }
     | { readonly type: 'step-retried'; readonly stepId: string; readonly attempt: number; readonly error: string }
     | { readonly type: 'step-skipped'; readonly stepId: string; readonly reason: string }
+    | { readonly type: 'replan-decided'; readonly stepId: string; readonly action: ReplanDecision['action']; readonly rationale: string }
     | { readonly type: 'plan-revised'; readonly revision: PlanRevision }
     | { readonly type: 'synthesis-finished'; readonly output: string; readonly usage: TokenUsage }
     | {

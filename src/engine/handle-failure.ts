@@ -40,6 +40,7 @@ async function askReplanner(context: RunContext, failure: StepFailure): Promise<
     failedStep: context.tracker.planSteps().find((step) => step.id === failure.stepId)!,
     error: failure.error,
     remaining: context.tracker.planSteps().filter((step) => step.id !== failure.stepId && context.tracker.get(step.id).status !== 'done'),
+    otherFailures: context.pendingFailures.filter((other) => other.stepId !== failure.stepId).map(({ stepId, error }) => ({ stepId, error })),
     maxSteps: settings.maxSteps,
   };
   let feedback: readonly string[] = [];
@@ -68,6 +69,7 @@ function decisionIssues(context: RunContext, decision: ReplanDecision): string[]
 }
 
 function applyDecision(context: RunContext, failure: StepFailure, decision: ReplanDecision): void {
+  context.emit({ type: 'replan-decided', stepId: failure.stepId, action: decision.action, rationale: decision.rationale });
   switch (decision.action) {
     case 'revise': {
       const revision = context.tracker.revise(decision.steps ?? [], decision.rationale, failure.stepId);

@@ -57,6 +57,8 @@ export interface ReplanRequest {
   readonly error: string;
   /** Every other step not yet done, in plan order. */
   readonly remaining: readonly PlanStep[];
+  /** Other steps that failed for good in the same round and wait for a decision (a revision replaces them too). */
+  readonly otherFailures: readonly { readonly stepId: string; readonly error: string }[];
   /** Longest plan accepted, done steps included. */
   readonly maxSteps: number;
   /** Problems with the previous decision, to repair; empty on the first attempt. */

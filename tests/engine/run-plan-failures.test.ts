@@ -36,6 +36,7 @@ describe('runPlan: retryable errors', () => {
         failedStep: step('a'),
         error: 'HTTP 503',
         remaining: [step('b', ['a'])],
+        otherFailures: [],
         maxSteps: 10,
         feedback: [],
         abortSignal: expect.any(AbortSignal),
@@ -125,7 +126,7 @@ describe('runPlan: permanent failures', () => {
     expect(result.status).toBe('completed');
     expect(statuses(result)).toEqual(['a:skipped', 'b:done']);
     expect(result.plan[0]!.error).toBe('Not essential');
-    expect(run.types().slice(4, 8)).toEqual(['step-skipped', 'plan-revised', 'step-started', 'step-finished']);
+    expect(run.types().slice(4, 9)).toEqual(['replan-decided', 'step-skipped', 'plan-revised', 'step-started', 'step-finished']);
     expect(run.ofType('step-skipped').map(({ stepId, reason }) => [stepId, reason])).toEqual([['a', 'Not essential']]);
     expect(result.revisions.map(({ kind, failedStepId }) => [kind, failedStepId])).toEqual([['skip', 'a']]);
     expect(run.synthesizer.requests[0]!.steps).toEqual([{ id: 'b', description: 'Do b', output: 'b out' }]);
@@ -181,9 +182,10 @@ describe('runPlan: failures in parallel', () => {
     });
     const result = await run.run();
     expect(timeline).toEqual(['a fails', 'b fails', 'replan a start', 'replan a end', 'replan b start', 'replan b end', 'c runs']);
-    expect(run.planner.replanRequests.map(({ failedStep, error }) => [failedStep.id, error])).toEqual([
-      ['a', 'A broke'],
-      ['b', 'B broke'],
+    // The first decision is taken knowing that b failed too; the second no longer sees a.
+    expect(run.planner.replanRequests.map(({ failedStep, error, otherFailures }) => [failedStep.id, error, otherFailures])).toEqual([
+      ['a', 'A broke', [{ stepId: 'b', error: 'B broke' }]],
+      ['b', 'B broke', []],
     ]);
     expect(result.status).toBe('completed');
     expect(statuses(result)).toEqual(['a:skipped', 'b:skipped', 'c:done']);

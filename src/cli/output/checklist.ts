@@ -97,6 +97,9 @@ export function applyEvent(state: ChecklistState, event: PlanRunEvent): Checklis
       return updateRow(state, event.stepId, { state: 'retrying', note: event.error });
     case 'step-skipped':
       return updateRow(state, event.stepId, { state: 'skipped', note: event.reason });
+    case 'replan-decided':
+      // What the decision does shows in the revision, skip or end that follows it.
+      return state;
     case 'plan-revised':
       return event.revision.kind === 'skip' ? state : replaceRows(state, event.revision);
     case 'synthesis-finished':

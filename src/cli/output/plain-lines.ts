@@ -43,6 +43,9 @@ export function formatEvent(event: PlanRunEvent): string | null {
       return `  ~ ${event.stepId} will be retried (attempt ${event.attempt})`;
     case 'step-skipped':
       return `  ${MARKS.skipped} ${event.stepId} skipped: ${oneLine(event.reason)}`;
+    case 'replan-decided':
+      // Its effect gets its own line: the revision, the skip, or the end of the run.
+      return null;
     case 'plan-revised':
       return `  plan revised (#${event.revision.revision}, ${event.revision.kind}): ${oneLine(event.revision.reason)}\n${stepList(event.revision.stepsAfter)}`;
     case 'synthesis-finished':

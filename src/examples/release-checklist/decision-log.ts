@@ -2,24 +2,24 @@ import type { PlanRunEvent } from '../../engine/events.ts';
 import type { ReleaseReplanDecision } from './schemas.ts';
 
 /**
- * The replan decisions of one run that the engine accepted, in order. A decision is recorded when
- * the replanner gives it; the engine checks a revision right away and reports a rejected one with
- * the very next event (`plan-invalid`), which takes it back out.
+ * The replan decisions of one run that the engine accepted, in order. The replanner's latest
+ * proposal is held until the engine reports it applied (`replan-decided`); a proposal the engine
+ * rejected is replaced by the next one and never recorded.
  */
 export class DecisionLog {
   private readonly accepted: ReleaseReplanDecision[] = [];
-  private awaitingVerdict = false;
+  private proposal: ReleaseReplanDecision | null = null;
 
-  /** Records a decision the replanner just gave. */
+  /** Holds a decision the replanner just gave. */
   propose(decision: ReleaseReplanDecision): void {
-    this.accepted.push(decision);
-    this.awaitingVerdict = true;
+    this.proposal = decision;
   }
 
-  /** Sees every run event; `plan-invalid` right after a proposal rejects it. */
+  /** Sees every run event; `replan-decided` records the proposal the engine applied. */
   observe(event: PlanRunEvent): void {
-    if (this.awaitingVerdict && event.type === 'plan-invalid') this.accepted.pop();
-    this.awaitingVerdict = false;
+    if (event.type !== 'replan-decided' || !this.proposal) return;
+    this.accepted.push(this.proposal);
+    this.proposal = null;
   }
 
   /** The accepted decisions, in order. */

@@ -81,6 +81,7 @@ describe('runRelease', () => {
       'step-finished:build',
       'step-started:smoke-web',
       'step-failed:smoke-web',
+      'replan-decided:smoke-web',
       'plan-revised',
       'step-started:fix-web',
       'step-finished:fix-web',
