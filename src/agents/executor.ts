@@ -5,7 +5,7 @@ import type { ToolsInput } from '@mastra/core/agent';
 import { StepOutcomeSchema } from '../engine/plan-schema.ts';
 import type { Executor } from '../engine/ports.ts';
 import { DATA_RULE, stepPrompt } from './prompts.ts';
-import { callStructured, parseStructured } from './structured-call.ts';
+import { callStructured, parseStructured, turnBudgetError } from './structured-call.ts';
 
 /** The executor's default instructions. */
 export const EXECUTOR_INSTRUCTIONS = `You are the executor of a Plan & Execute agent. You carry out exactly one step of a plan, using the tools you have, then report the outcome.
@@ -45,10 +45,8 @@ export function executorPort(agent: Agent): Executor {
     async execute(request) {
       const { abortSignal, maxIterations } = request;
       const reply = await callStructured(agent, stepPrompt(request), StepOutcomeSchema, { abortSignal, maxSteps: maxIterations });
-      const value =
-        reply.finishReason === 'tool-calls'
-          ? { success: false, output: '', error: `The step used all ${maxIterations} model turns on tool calls without a final answer` }
-          : parseStructured('executor', reply, StepOutcomeSchema);
+      const spent = turnBudgetError(reply, maxIterations);
+      const value = spent ? { success: false, output: '', error: spent } : parseStructured('executor', reply, StepOutcomeSchema);
       return { value, usage: reply.usage, toolCalls: reply.toolCalls };
     },
   };

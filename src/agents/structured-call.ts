@@ -1,4 +1,5 @@
 import type { Agent } from '@mastra/core/agent';
+import type { RequestContext } from '@mastra/core/request-context';
 import type { z } from 'zod';
 import { ModelOutputError, RunCancelledError } from '../engine/errors.ts';
 import type { TokenUsage } from '../engine/usage.ts';
@@ -33,6 +34,21 @@ export interface RawStructuredReply {
   readonly finishReason: string;
 }
 
+/** Options of one structured call. */
+export interface StructuredCallOptions {
+  /** Cancels the call. */
+  readonly abortSignal: AbortSignal;
+  /** Model turns allowed (the tool-loop budget). */
+  readonly maxSteps?: number;
+  /** Per-call values the agent's tools read (`context.requestContext`). */
+  readonly requestContext?: RequestContext;
+}
+
+/** The failure of a step whose model spent its turn budget on tool calls, or null. */
+export function turnBudgetError(reply: RawStructuredReply, maxIterations: number): string | null {
+  return reply.finishReason === 'tool-calls' ? `The step used all ${maxIterations} model turns on tool calls without a final answer` : null;
+}
+
 /**
  * Calls `agent` with structured output (fallback mode, so Mastra never throws or logs on a
  * malformed answer); an aborted call, which Mastra resolves, becomes RunCancelledError.
@@ -41,11 +57,12 @@ export async function callStructured(
   agent: Agent,
   prompt: string,
   schema: z.ZodType,
-  options: { abortSignal: AbortSignal; maxSteps?: number },
+  options: StructuredCallOptions,
 ): Promise<RawStructuredReply> {
   const result = (await agent.generate(prompt, {
     abortSignal: options.abortSignal,
     ...(options.maxSteps === undefined ? {} : { maxSteps: options.maxSteps }),
+    ...(options.requestContext ? { requestContext: options.requestContext } : {}),
     structuredOutput: { schema, errorStrategy: 'fallback', fallbackValue: null },
   })) as GenerateLike;
   const finishReason = result.finishReason ?? 'unknown';
@@ -77,7 +94,7 @@ export async function generateStructured<S extends z.ZodType>(
   role: string,
   prompt: string,
   schema: S,
-  options: { abortSignal: AbortSignal; maxSteps?: number },
+  options: StructuredCallOptions,
 ): Promise<{ value: z.infer<S>; usage: TokenUsage }> {
   const reply = await callStructured(agent, prompt, schema, options);
   return { value: parseStructured(role, reply, schema), usage: reply.usage };

@@ -7,7 +7,7 @@ import { asResultOutput, PlanRunResultSchema } from '../../engine/result-schema.
 import { InMemoryRunStore } from '../../engine/run-store.ts';
 import { isPlanSettled } from '../../engine/scheduler.ts';
 import { PlanTracker } from '../../engine/tracker.ts';
-import { endRun, loadRunContext, type WorkflowRoles } from './run-step-context.ts';
+import { endRun, loadRunContext, orEnd, type WorkflowRoles } from './run-step-context.ts';
 
 /** What the Plan & Execute workflow is started with (the playground renders it as a form). */
 export const PlanExecuteInputSchema = z.object({
@@ -66,14 +66,12 @@ export function createPlanExecuteWorkflow({ id = 'plan-execute', store = new InM
       if ((await store.load(runId))?.result) return state('ended');
       if (context.hasPlan) return state('running', context.pendingFailures.length);
       context.emit({ type: 'run-started', task: inputData.task });
-      try {
+      const planned = async () => {
         context.tracker = PlanTracker.fromPlan(await makePlan(context));
         await context.checkpoint();
         return state('running');
-      } catch (error) {
-        await endRun(context, error);
-        return state('ended');
-      }
+      };
+      return orEnd(context, planned, state('ended'));
     },
   });
 
@@ -88,14 +86,12 @@ export function createPlanExecuteWorkflow({ id = 'plan-execute', store = new InM
       if (inputData.state !== 'running' || !inputData.input.requireApproval) return inputData;
       const context = await loadRunContext(deps, runId, inputData.input, { abortSignal, tracingContext });
       if (!resumeData) return suspend({ plan: context.tracker.snapshot().initialPlan });
-      try {
+      const approved = async (): Promise<RunState> => {
         applyApproval(context, resumeData.approved ? (resumeData.plan ?? true) : false);
         await context.checkpoint();
         return inputData;
-      } catch (error) {
-        await endRun(context, error);
-        return { ...inputData, state: 'ended' } satisfies RunState;
-      }
+      };
+      return orEnd<RunState>(context, approved, { ...inputData, state: 'ended' });
     },
   });
 
@@ -107,32 +103,27 @@ export function createPlanExecuteWorkflow({ id = 'plan-execute', store = new InM
     execute: async ({ inputData, runId, abortSignal, tracingContext }) => {
       if (inputData.state !== 'running') return inputData;
       const context = await loadRunContext(deps, runId, inputData.input, { abortSignal, tracingContext });
-      try {
+      const executed = async (): Promise<RunState> => {
         await executeReadySteps(context);
         const failures = context.pendingFailures.length;
-        const state = failures === 0 && isPlanSettled(context.tracker.list()) ? 'settled' : 'running';
-        return { ...inputData, state, failures } satisfies RunState;
-      } catch (error) {
-        await endRun(context, error);
-        return { ...inputData, state: 'ended', failures: 0 } satisfies RunState;
-      }
+        return { ...inputData, state: failures === 0 && isPlanSettled(context.tracker.list()) ? 'settled' : 'running', failures };
+      };
+      return orEnd(context, executed, { ...inputData, state: 'ended', failures: 0 });
     },
   });
 
   const replan = createStep({
     id: 'replan',
-    description: 'After a permanent failure: retry, revise the steps not yet done, skip, or abort.',
+    description: 'After a permanent failure the replanner decides: revise the steps not yet done, skip the failed one, or abort.',
     inputSchema: RunStateSchema,
     outputSchema: RunStateSchema,
     execute: async ({ inputData, runId, abortSignal, tracingContext }) => {
       const context = await loadRunContext(deps, runId, inputData.input, { abortSignal, tracingContext });
-      try {
+      const handled = async (): Promise<RunState> => {
         await handlePendingFailures(context);
-        return { ...inputData, failures: 0 } satisfies RunState;
-      } catch (error) {
-        await endRun(context, error);
-        return { ...inputData, state: 'ended', failures: 0 } satisfies RunState;
-      }
+        return { ...inputData, failures: 0 };
+      };
+      return orEnd(context, handled, { ...inputData, state: 'ended', failures: 0 });
     },
   });
 

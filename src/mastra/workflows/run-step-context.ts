@@ -66,3 +66,13 @@ export function endRun(context: RunContext, error: unknown): Promise<PlanRunResu
   const end = toRunEnd(error, context.signal);
   return context.finish(end.status, lastOutput(context), end.error);
 }
+
+/** Runs one phase of the run; whatever ends the run instead is finished and stored, and `ended` returned. */
+export async function orEnd<T>(context: RunContext, phase: () => Promise<T>, ended: T): Promise<T> {
+  try {
+    return await phase();
+  } catch (error) {
+    await endRun(context, error);
+    return ended;
+  }
+}
