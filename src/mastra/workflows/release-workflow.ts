@@ -33,7 +33,8 @@ export function createReleaseWorkflow({ id = 'release-checklist' }: { id?: strin
     outputSchema: ReleaseOutputSchema,
     execute: async ({ inputData, abortSignal }) => {
       const { version, env, services } = inputData;
-      const result = await runRelease(version, env, { abortSignal, ...(services ? { services } : {}) });
+      // The playground form sends an untouched list as []: that means the default services.
+      const result = await runRelease(version, env, { abortSignal, ...(services?.length ? { services } : {}) });
       return structuredClone(result) as z.infer<typeof ReleaseOutputSchema>;
     },
   });
