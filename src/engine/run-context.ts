@@ -48,7 +48,8 @@ export class RunContext {
     this.pendingFailures = [...(record?.pendingFailures ?? [])];
     if (record?.snapshot) {
       this.trackerValue = PlanTracker.restore(record.snapshot);
-      for (const step of this.trackerValue.list()) if (step.status === 'in_progress') this.trackerValue.interrupt(step.id);
+      // A step in progress in a stored record was cut off by a crash: it ran, but it left nothing.
+      for (const step of this.trackerValue.list()) if (step.status === 'in_progress') this.trackerValue.abandon(step.id);
     }
   }
 

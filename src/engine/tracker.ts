@@ -120,9 +120,14 @@ export class PlanTracker {
     return this.update(id, ['in_progress'], () => ({ status: 'failed', error }));
   }
 
-  /** Puts an interrupted attempt back to pending (cancellation, resume). */
+  /** Puts an interrupted attempt back to pending; the attempt still counts (it was recorded as cancelled). */
   interrupt(id: string): TrackedStep {
     return this.update(id, ['in_progress'], () => ({ status: 'pending' }));
+  }
+
+  /** Puts an attempt that left no record (the process died during it) back to pending, uncounted. */
+  abandon(id: string): TrackedStep {
+    return this.update(id, ['in_progress'], (step) => ({ status: 'pending', attempts: step.attempts - 1 }));
   }
 
   /** Marks a failed step skipped and records the revision. */

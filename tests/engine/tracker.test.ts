@@ -33,6 +33,13 @@ describe('PlanTracker', () => {
     expect(tracker.interrupt('a')).toMatchObject({ status: 'pending', attempts: 1 });
   });
 
+  it('puts an abandoned attempt (no record left) back to pending, uncounted', () => {
+    const tracker = PlanTracker.fromPlan(threeSteps());
+    tracker.start('a');
+    expect(tracker.abandon('a')).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(() => tracker.abandon('a')).toThrow('Step "a" is pending; expected in_progress');
+  });
+
   it.each<[string, (tracker: PlanTracker) => unknown, string]>([
     ['completing a pending step', (tracker) => tracker.complete('a', 'x'), 'Step "a" is pending; expected in_progress'],
     ['failing a pending step', (tracker) => tracker.fail('a', 'x'), 'Step "a" is pending; expected in_progress'],
