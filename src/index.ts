@@ -34,6 +34,8 @@ export { InMemoryRunStore } from './engine/run-store.ts';
 export type { RunRecord, RunStore } from './engine/run-store.ts';
 export { LibSQLRunStore } from './storage/libsql-run-store.ts';
 export type { LibSQLRunStoreOptions } from './storage/libsql-run-store.ts';
+export { PostgresRunStore } from './storage/postgres-run-store.ts';
+export type { PostgresRunStoreOptions } from './storage/postgres-run-store.ts';
 export type { ApprovePlan, RunPlanInput, RunSettings } from './engine/run-options.ts';
 export { resolveSettings } from './engine/resolve-settings.ts';
 export type { RunSettingsInput } from './engine/resolve-settings.ts';
