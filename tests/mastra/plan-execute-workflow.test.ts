@@ -1,4 +1,6 @@
 import { Mastra } from '@mastra/core/mastra';
+import { createTool } from '@mastra/core/tools';
+import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { createExecutorAgent } from '../../src/agents/executor.ts';
 import { createPlannerAgent } from '../../src/agents/planner.ts';
@@ -120,5 +122,40 @@ describe('the Plan & Execute workflow', () => {
     const run = setup([], []);
     const wf = await run.workflow.createRun();
     await expect(wf.start({ inputData: { task: '' } })).rejects.toThrow(/task/);
+  });
+});
+
+describe('cancelling a Plan & Execute workflow run', () => {
+  it('aborts the running tool call and stores the run as cancelled', async () => {
+    let toolStarted!: () => void;
+    const started = new Promise<void>((resolve) => (toolStarted = resolve));
+    const seen: string[] = [];
+    const wait = createTool({
+      id: 'wait',
+      description: 'Waits until cancelled',
+      inputSchema: z.object({}),
+      outputSchema: z.object({ done: z.boolean() }),
+      execute: async (_input, context) =>
+        new Promise((resolve) => {
+          toolStarted();
+          context?.abortSignal?.addEventListener('abort', () => (seen.push('tool aborted'), resolve({ done: false })), { once: true });
+        }),
+    });
+    const store = new InMemoryRunStore();
+    const workflow = createPlanExecuteWorkflow({
+      planner: createPlannerAgent({ model: createScriptedModel([scriptPlan(plan([{ ...addStep('s1'), toolHint: 'wait' }]))]) }),
+      executor: createExecutorAgent({ model: createScriptedModel([toolCall('wait', {})]), tools: { wait } }),
+      synthesizer: createSynthesizerAgent({ model: createScriptedModel([]) }),
+      store,
+    });
+    const mastra = new Mastra({ workflows: { planExecute: workflow }, logger: false });
+    const run = await mastra.getWorkflow('planExecute').createRun();
+    const response = run.start({ inputData: { task: 'Wait' } });
+    await started;
+    await run.cancel();
+    expect((await response).status).toBe('canceled');
+    expect(seen).toEqual(['tool aborted']);
+    const stored = await store.load(run.runId);
+    expect([stored?.status, stored?.result?.error?.code, stored?.snapshot?.steps.map((step) => step.status)]).toEqual(['cancelled', 'RUN_CANCELLED', ['pending']]);
   });
 });
