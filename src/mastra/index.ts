@@ -1,7 +1,7 @@
 /**
  * The project's Mastra instance (composition root only): what `mastra dev` serves in the
  * playground. Settings from the environment:
- * - MASTRA_DB_URL: LibSQL URL of Mastra's storage and of the run checkpoints (default: file:<cwd>/mastra.db);
+ * - MASTRA_DB_URL (blank = unset, as a copied .env.example leaves it): LibSQL URL of Mastra's storage and of the run checkpoints (default: file:<cwd>/mastra.db);
  * - PLAN_EXECUTE_WORKSPACE: the executor's sandbox folder (default: <cwd>/workspace);
  * - the model variables of src/models.ts (only needed by the Plan & Execute workflow and agents).
  */
@@ -15,8 +15,8 @@ import { createDefaultAgents } from './default-agents.ts';
 import { createPlanExecuteWorkflow } from './workflows/plan-execute-workflow.ts';
 import { createReleaseWorkflow } from './workflows/release-workflow.ts';
 
-const databaseUrl = process.env.MASTRA_DB_URL ?? `file:${resolve('mastra.db')}`;
-const agents = createDefaultAgents({ workspaceDir: process.env.PLAN_EXECUTE_WORKSPACE ?? resolve('workspace') });
+const databaseUrl = process.env.MASTRA_DB_URL?.trim() || `file:${resolve('mastra.db')}`;
+const agents = createDefaultAgents({ workspaceDir: process.env.PLAN_EXECUTE_WORKSPACE?.trim() || resolve('workspace') });
 
 export const mastra = new Mastra({
   agents: { ...agents },
