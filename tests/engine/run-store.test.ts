@@ -5,6 +5,7 @@ import { InMemoryRunStore, type RunRecord, type RunStore } from '../../src/engin
 import { EXECUTOR_USAGE, PLANNER_USAGE, SYNTHESIZER_USAGE, fakeExecutor, fakePlanner, fakeSynthesizer, settings, sleep } from '../helpers/fake-roles.ts';
 import { plan, step } from '../helpers/plans.ts';
 import { TASK, TOOLS } from '../helpers/run-harness.ts';
+import { emptyRecord } from '../helpers/run-records.ts';
 
 const threeSteps = plan([step('a'), step('b', ['a']), step('c', ['b'])]);
 
@@ -125,7 +126,7 @@ describe('resumePlan', () => {
 
   it('plans from scratch when the run stopped before a plan was stored', async () => {
     const store = new InMemoryRunStore();
-    await store.save({ version: 1, runId: 'r4', task: TASK, status: 'running', startedAt: new Date().toISOString(), snapshot: null, stepResults: [], usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0, byRole: { planner: { inputTokens: 0, outputTokens: 0, totalTokens: 0 }, executor: { inputTokens: 0, outputTokens: 0, totalTokens: 0 }, synthesizer: { inputTokens: 0, outputTokens: 0, totalTokens: 0 } } }, replansUsed: 0, pendingFailures: [], result: null });
+    await store.save(emptyRecord('r4', 'running', TASK));
     const again = roles();
     const result = await resumePlan({ task: TASK, ...again, tools: TOOLS, settings: settings(), runId: 'r4', store });
     expect(result.status).toBe('completed');

@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PlanRunResult } from '../../src/engine/result.ts';
-import { killFixtures, spawnFixture } from '../fixtures/spawn-fixture.ts';
+import { killFixtures, readProcessLog, spawnFixture } from '../fixtures/spawn-fixture.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pe-crash-'));
 afterAll(async () => {
@@ -11,12 +11,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const logOf = (file: string) =>
-  readFileSync(file, 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => line.split(' '))
-    .map(([pid, ...rest]) => ({ pid: Number(pid), what: rest.join(' ') }));
 
 const comparable = (result: PlanRunResult) => ({
   status: result.status,
@@ -38,7 +32,7 @@ describe('LibSQLRunStore: a run killed with SIGKILL mid-step', () => {
     const resumed = await spawnFixture(FIXTURE, ['resume', url, crashLog, 'run-1']).finished;
     const result = JSON.parse(resumed.at(-1)!) as PlanRunResult;
 
-    const entries = logOf(crashLog);
+    const entries = readProcessLog(crashLog);
     const [firstPid, secondPid] = [...new Set(entries.map((entry) => entry.pid))];
     const by = (pid: number | undefined) => entries.filter((entry) => entry.pid === pid).map((entry) => entry.what);
     expect(by(firstPid)).toEqual(['model planner', 'model executor a', 'tool a', 'model executor a', 'model executor b', 'tool b']);

@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PostgresStore } from '@mastra/pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlanRunResult } from '../../src/engine/result.ts';
 import { PostgresRunStore } from '../../src/storage/postgres-run-store.ts';
-import { killFixtures, spawnFixture } from '../fixtures/spawn-fixture.ts';
+import { killFixtures, readProcessLog, spawnFixture } from '../fixtures/spawn-fixture.ts';
 import { startPostgres, type PostgresCluster } from '../helpers/postgres.ts';
 
 const FIXTURE = 'tests/fixtures/postgres-run.ts';
@@ -42,12 +42,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const logOf = () =>
-  readFileSync(logFile, 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => line.split(' '))
-    .map(([pid, ...rest]) => ({ pid: Number(pid), what: rest.join(' ') }));
+const logOf = () => readProcessLog(logFile);
 
 describe('the Plan & Execute workflow on PostgreSQL across processes', () => {
   it('process A plans and suspends for approval, then exits', () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WorkflowsStorage } from '@mastra/core/storage';
@@ -6,7 +6,7 @@ import { LibSQLStore } from '@mastra/libsql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlanRunResult } from '../../src/engine/result.ts';
 import { LibSQLRunStore } from '../../src/storage/libsql-run-store.ts';
-import { killFixtures, spawnFixture } from '../fixtures/spawn-fixture.ts';
+import { killFixtures, readProcessLog, spawnFixture } from '../fixtures/spawn-fixture.ts';
 
 const FIXTURE = 'tests/fixtures/workflow-run.ts';
 const RUN_ID = 'wf-run-1';
@@ -22,12 +22,6 @@ interface WorkflowAnswer {
 }
 
 const answerOf = (lines: string[]) => JSON.parse(lines.at(-1)!) as WorkflowAnswer;
-const logOf = (file: string) =>
-  readFileSync(file, 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => line.split(' '))
-    .map(([pid, ...rest]) => ({ pid: Number(pid), what: rest.join(' ') }));
 
 // The attempt counters are left out here and checked on their own below.
 const comparable = (result: PlanRunResult) => ({
@@ -105,7 +99,7 @@ describe('the Plan & Execute workflow killed with SIGKILL inside a parallel exec
   });
 
   it('is finished by restart() in a new process: a is not redone, b (in flight) is, c runs once', () => {
-    const entries = logOf(crashLog);
+    const entries = readProcessLog(crashLog);
     expect([...new Set(entries.map((entry) => entry.pid))]).toEqual([firstPid, secondPid]);
     const by = (pid: number) => entries.filter((entry) => entry.pid === pid).map((entry) => entry.what);
     const trail = (pid: number, stepId: string) => by(pid).filter((what) => what === `model executor ${stepId}` || what === `tool ${stepId}`);
