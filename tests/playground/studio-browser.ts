@@ -20,7 +20,8 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /**
  * The Chromium to drive: CHROMIUM_PATH, which must then exist (CI sets it, so a missing browser
- * fails there), else /usr/bin/chromium when installed, else null (the browser tests are skipped).
+ * fails there), else /usr/bin/chromium when installed, else null: the browser tests are skipped,
+ * except under CI, where a missing browser throws.
  */
 export function findChromium(env: NodeJS.ProcessEnv = process.env): string | null {
   const configured = env.CHROMIUM_PATH?.trim();
@@ -28,7 +29,10 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string | nul
     if (!existsSync(configured)) throw new Error(`CHROMIUM_PATH is ${configured}, which does not exist (apt-get install -y chromium)`);
     return configured;
   }
-  return existsSync(DEFAULT_CHROMIUM) ? DEFAULT_CHROMIUM : null;
+  if (existsSync(DEFAULT_CHROMIUM)) return DEFAULT_CHROMIUM;
+  // CI must run the browser test, never skip it.
+  if (env.CI) throw new Error(`No Chromium at ${DEFAULT_CHROMIUM} and CHROMIUM_PATH is unset (apt-get install -y chromium)`);
+  return null;
 }
 
 /** A headless browser whose pages may only talk to loopback hosts. */
