@@ -1,7 +1,7 @@
 import type { Plan } from '../src/engine/plan-schema.ts';
 import type { Executor, Planner, Synthesizer } from '../src/engine/ports.ts';
-import { resolveSettings, type RunSettingsInput } from '../src/engine/resolve-settings.ts';
-import type { RunPlanInput } from '../src/engine/run-options.ts';
+import { resolveSettings, type RunSettingsInput } from '../src/engine/settings.ts';
+import type { RunPlanInput } from '../src/engine/run-input.ts';
 import type { RunStore } from '../src/engine/run-store.ts';
 import type { TokenUsage } from '../src/engine/usage.ts';
 
@@ -46,7 +46,7 @@ export interface FakeRunOptions extends RunSettingsInput {
   readonly store?: RunStore;
 }
 
-/** A `runPlan` input running `plan` on plain function fakes; `maxSteps` defaults to the plan's length. */
+/** A `runPlan` input running `plan` on plain function fakes; `maxPlanSteps` defaults to the plan's length. */
 export function fakeRunInput(plan: Plan, { delayMs = 0, store, ...settings }: FakeRunOptions = {}): RunPlanInput {
   return {
     task: plan.goal,
@@ -54,7 +54,7 @@ export function fakeRunInput(plan: Plan, { delayMs = 0, store, ...settings }: Fa
     executor: delayedExecutor(delayMs),
     synthesizer: joiningSynthesizer(),
     tools: [],
-    settings: resolveSettings({ maxSteps: plan.steps.length, ...settings }),
+    settings: resolveSettings({ maxPlanSteps: plan.steps.length, ...settings }),
     store,
   };
 }

@@ -11,14 +11,17 @@ export type { PlannerAgentOptions } from './agents/planner.ts';
 export { createExecutorAgent, executorPort, EXECUTOR_INSTRUCTIONS } from './agents/executor.ts';
 export type { ExecutorAgentOptions } from './agents/executor.ts';
 export { createSynthesizerAgent, synthesizerPort, SYNTHESIZER_INSTRUCTIONS } from './agents/synthesizer.ts';
+export type { ExecutorPortOptions } from './agents/executor.ts';
+export type { PlannerPortOptions } from './agents/planner.ts';
+export type { ExecutorOutputMode, PlannerOutputMode, StructuredOutputMode, StructuredOutputOptions } from './agents/output-mode.ts';
+export { REPORT_TOOL_NAME } from './agents/report-tool.ts';
 export type { SynthesizerAgentOptions } from './agents/synthesizer.ts';
 
-// Mastra integration: the workflows and the default role agents.
+// Mastra integration: the Plan & Execute workflow and the default role agents.
 export { createPlanExecuteWorkflow, PlanExecuteInputSchema, ApprovalSchema } from './mastra/workflows/plan-execute-workflow.ts';
 export type { PlanExecuteWorkflowOptions } from './mastra/workflows/plan-execute-workflow.ts';
-export { createReleaseWorkflow, ReleaseInputSchema, ReleaseOutputSchema } from './mastra/workflows/release-workflow.ts';
 export { createDefaultAgents, DEFAULT_ALLOWED_COMMANDS } from './mastra/default-agents.ts';
-export type { DefaultAgents } from './mastra/default-agents.ts';
+export type { DefaultAgents, DefaultAgentsOptions } from './mastra/default-agents.ts';
 export { PlanRunResultSchema } from './engine/result-schema.ts';
 
 // Sandboxed tools.
@@ -26,7 +29,8 @@ export { createFileTools, createRunCommandTool, TOOL_DEFAULTS, Workspace, Worksp
 export type { CommandRun, FileToolsOptions, RunCommandToolOptions, ToolFailure } from './tools/index.ts';
 
 // Models from the environment.
-export { modelsFromEnv, resolveRoleModel } from './models.ts';
+export { modelsFromEnv, outputModesFromEnv, resolveRoleModel } from './models.ts';
+export type { EnvModels, RoleModels } from './models.ts';
 
 // The framework-free engine.
 export { resumePlan, runPlan } from './engine/run-plan.ts';
@@ -36,22 +40,33 @@ export { LibSQLRunStore } from './storage/libsql-run-store.ts';
 export type { LibSQLRunStoreOptions } from './storage/libsql-run-store.ts';
 export { PostgresRunStore } from './storage/postgres-run-store.ts';
 export type { PostgresRunStoreOptions } from './storage/postgres-run-store.ts';
-export type { ApprovePlan, RunPlanInput, RunSettings } from './engine/run-options.ts';
-export { resolveSettings } from './engine/resolve-settings.ts';
-export type { RunSettingsInput } from './engine/resolve-settings.ts';
-export { DEFAULTS } from './engine/constants.ts';
-export { PlanSchema, PlanStepSchema, ReplanDecisionSchema, StepOutcomeSchema } from './engine/plan-schema.ts';
-export type { Plan, PlanStep, ReplanDecision, StepOutcome } from './engine/plan-schema.ts';
+export { approveRun, finishRun, handleFailures, iterate, loadRun, planAndApprove, planRun, startRun } from './engine/phases.ts';
+export type { ApprovalVerdict } from './engine/make-plan.ts';
+export type { RunContext } from './engine/run-context.ts';
+export type { ResumeInput, RunPlanInput, RunRoles } from './engine/run-input.ts';
+export { DEFAULTS, resolveSettings } from './engine/settings.ts';
+export type { ApprovePlan, RunSettings, RunSettingsInput } from './engine/settings.ts';
+export {
+  ModelPlanSchema,
+  ModelPlanStepSchema,
+  ModelReplanDecisionSchema,
+  PlanSchema,
+  PlanStepSchema,
+  ReplanDecisionSchema,
+  StepMetaSchema,
+  StepOutcomeSchema,
+} from './engine/plan-schema.ts';
+export type { Plan, PlanStep, ReplanDecision, StepMeta, StepOutcome } from './engine/plan-schema.ts';
 export { validatePlan, findCycle } from './engine/validate-plan.ts';
 export type { PlanValidationContext, PlanValidationResult } from './engine/validate-plan.ts';
 export { PlanTracker } from './engine/tracker.ts';
 export type { PlanRevision, StepStatus, TrackedStep, TrackerSnapshot } from './engine/tracker.ts';
 export { nextBatch, readyStepIds, isPlanSettled } from './engine/scheduler.ts';
 export { defaultFailurePolicy } from './engine/policy.ts';
-export type { FailureAction, FailureContext, FailurePolicy } from './engine/policy.ts';
+export type { FailureAction, FailureContext, FailurePolicy, StepFailure } from './engine/policy.ts';
 export { eventStream } from './engine/event-stream.ts';
 export type { PlanRunEvent, PlanRunEventType, PlanRunListener } from './engine/events.ts';
-export type { PlanRunResult, RunErrorInfo, RunStatus, StepResult } from './engine/result.ts';
+export type { PlanRunResult, RunErrorInfo, RunStatus, RunWarning, StepResult } from './engine/result.ts';
 export type { ModelRole, RunUsage, TokenUsage } from './engine/usage.ts';
 export type {
   CompletedStep,
@@ -69,9 +84,14 @@ export type {
 export {
   BudgetExceededError,
   InvalidOptionsError,
+  isPlanExecuteError,
   isRetryableError,
+  isRunEndingError,
   MissingModelError,
+  ModelCallFailedError,
   ModelOutputError,
+  ModelRequestRejectedError,
+  ModelUnavailableError,
   PlanExecuteError,
   PlanRejectedError,
   PlanValidationError,
@@ -81,4 +101,4 @@ export {
   StepTimeoutError,
   UnexpectedRunError,
 } from './engine/errors.ts';
-export type { PlanExecuteErrorCode } from './engine/errors.ts';
+export type { ErrorOfCode, ModelCallRole, PlanExecuteErrorCode } from './engine/errors.ts';

@@ -1,18 +1,19 @@
 import { Agent, type ToolsInput } from '@mastra/core/agent';
 import type { MastraModelConfig } from '@mastra/core/llm';
 import type { DynamicArgument } from '@mastra/core/types';
-import { createExecutorAgent, executorPort } from './agents/executor.ts';
-import { createPlannerAgent, plannerPort } from './agents/planner.ts';
-import { createSynthesizerAgent, synthesizerPort } from './agents/synthesizer.ts';
+import { createExecutorAgent } from './agents/executor.ts';
+import { checkOutputModes, type StructuredOutputOptions } from './agents/output-mode.ts';
+import { createPlannerAgent } from './agents/planner.ts';
+import { createSynthesizerAgent } from './agents/synthesizer.ts';
 import { InvalidOptionsError } from './engine/errors.ts';
 import { eventStream } from './engine/event-stream.ts';
 import type { PlanRunEvent, PlanRunListener } from './engine/events.ts';
 import type { ToolInfo } from './engine/ports.ts';
-import { resolveSettings, type RunSettingsInput } from './engine/resolve-settings.ts';
 import type { PlanRunResult } from './engine/result.ts';
 import { resumePlan, runPlan } from './engine/run-plan.ts';
 import type { RunStore } from './engine/run-store.ts';
-import type { RunPlanInput, RunSettings } from './engine/run-options.ts';
+import { resolveSettings, type RunSettings, type RunSettingsInput } from './engine/settings.ts';
+import { agentRunRoles, toolCatalogue } from './mastra/agent-roles.ts';
 
 /** A role given as a ready Mastra Agent, or as a model to wrap in the default agent for that role. */
 export type RoleInput = Agent | MastraModelConfig;
@@ -29,6 +30,11 @@ export interface PlanAndExecuteOptions extends RunSettingsInput {
   readonly tools?: ToolsInput;
   /** Checkpoints every run after each step transition, so `resume(runId)` can finish it after a crash. */
   readonly store?: RunStore;
+  /**
+   * How the planner and the executor obtain structured answers: `native` (response_format),
+   * `prompt` (the fields in the prompt), `tool` (executor only: a final-answer tool). @default { planner: 'auto', executor: 'auto' }
+   */
+  readonly structuredOutput?: StructuredOutputOptions;
 }
 
 /** Per-run hooks. */
@@ -64,13 +70,17 @@ export class PlanAndExecute {
   readonly settings: RunSettings;
 
   private readonly store: RunStore | undefined;
+  private readonly structuredOutput: StructuredOutputOptions;
 
-  /** Throws InvalidOptionsError for a missing role or an out-of-range setting. */
-  constructor({ planner, executor, synthesizer, tools, store, ...settings }: PlanAndExecuteOptions) {
+  /** Throws InvalidOptionsError for a missing role, an unknown output mode or an out-of-range setting. */
+  constructor({ planner, executor, synthesizer, tools, store, structuredOutput, ...settings }: PlanAndExecuteOptions) {
     this.settings = resolveSettings(settings);
     this.store = store;
-    if (!planner) throw new InvalidOptionsError('Expected `planner` to be a Mastra Agent or a language model, got ' + String(planner));
-    if (!executor) throw new InvalidOptionsError('Expected `executor` to be a Mastra Agent or a language model, got ' + String(executor));
+    checkOutputModes(structuredOutput);
+    // Left-out roles stay unset, so an Agent created with its own mode keeps it.
+    this.structuredOutput = structuredOutput ?? {};
+    if (!planner) throw new InvalidOptionsError(`Expected \`planner\` to be a Mastra Agent or a language model, got ${String(planner)}`);
+    if (!executor) throw new InvalidOptionsError(`Expected \`executor\` to be a Mastra Agent or a language model, got ${String(executor)}`);
     if (isAgent(executor) && tools) {
       throw new InvalidOptionsError('`tools` goes with an executor model; give an executor Agent its tools in its own config');
     }
@@ -88,7 +98,8 @@ export class PlanAndExecute {
     if (typeof task !== 'string' || task.trim() === '') {
       throw new InvalidOptionsError(`Expected \`task\` to be a non-empty string, got ${JSON.stringify(task)}`);
     }
-    return runPlan(await this.runInput(task, { abortSignal, onEvent, runId }));
+    const roles = await agentRunRoles(this, this.settings, { abortSignal, onEvent }, this.structuredOutput);
+    return runPlan({ ...roles, task, runId, store: this.store });
   }
 
   /**
@@ -98,23 +109,8 @@ export class PlanAndExecute {
    */
   async resume(runId: string, { abortSignal, onEvent }: Omit<RunOptions, 'runId'> = {}): Promise<PlanRunResult> {
     if (!this.store) throw new InvalidOptionsError('`resume` needs a `store` in the PlanAndExecute options');
-    // The stored task replaces this placeholder.
-    return resumePlan(await this.runInput('(resumed)', { abortSignal, onEvent, runId }));
-  }
-
-  private async runInput(task: string, { abortSignal, onEvent, runId }: RunOptions): Promise<RunPlanInput> {
-    return {
-      task,
-      planner: plannerPort(this.planner),
-      executor: executorPort(this.executor),
-      synthesizer: synthesizerPort(this.synthesizer),
-      tools: await this.toolCatalogue(),
-      settings: this.settings,
-      runId,
-      abortSignal,
-      onEvent,
-      store: this.store,
-    };
+    const roles = await agentRunRoles(this, this.settings, { abortSignal, onEvent }, this.structuredOutput);
+    return resumePlan({ ...roles, runId, store: this.store });
   }
 
   /** The same run as `run()`, its events as an async iterable ending with `run-finished`; `break` cancels the run. */
@@ -129,8 +125,7 @@ export class PlanAndExecute {
   }
 
   /** The executor's tools as the planner sees them. */
-  async toolCatalogue(): Promise<ToolInfo[]> {
-    const tools = (await this.executor.listTools()) as Record<string, { description?: string }>;
-    return Object.entries(tools).map(([name, tool]) => ({ name, description: tool.description ?? '' }));
+  toolCatalogue(): Promise<ToolInfo[]> {
+    return toolCatalogue(this.executor);
   }
 }

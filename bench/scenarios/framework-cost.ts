@@ -26,7 +26,7 @@ const executorAnswer = (call: ScriptedCall) => {
 function scriptedAgent(runs: number): PlanAndExecute {
   const planner = createScriptedModel(Array.from({ length: runs * 2 }, () => plannerAnswer), { name: 'bench-planner' });
   const executor = createScriptedModel(Array.from({ length: runs * PLAN.steps.length }, () => executorAnswer), { name: 'bench-executor' });
-  return new PlanAndExecute({ planner, executor, maxSteps: PLAN.steps.length });
+  return new PlanAndExecute({ planner, executor, maxPlanSteps: PLAN.steps.length });
 }
 
 /**

@@ -13,6 +13,9 @@ export const ERROR_CODES = [
   'STEP_FAILED',
   'RUN_ABORTED',
   'PLAN_REJECTED',
+  'MODEL_REQUEST_REJECTED',
+  'MODEL_UNAVAILABLE',
+  'MODEL_CALL_FAILED',
   'UNEXPECTED',
 ] as const;
 
@@ -38,6 +41,35 @@ export class PlanExecuteError extends Error {
     return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[marker] === true;
   }
 }
+
+/**
+ * True for any PlanExecuteError (even one from another copy of this package), and with `code`
+ * only for that code. Check errors this way rather than with `instanceof`.
+ */
+export function isPlanExecuteError<C extends PlanExecuteErrorCode = PlanExecuteErrorCode>(value: unknown, code?: C): value is ErrorOfCode<C> {
+  return PlanExecuteError.isInstance(value) && (code === undefined || value.code === code);
+}
+
+/** The error class behind each code (PlanExecuteError for codes without one of their own). */
+interface ErrorClassByCode {
+  INVALID_OPTIONS: InvalidOptionsError;
+  PLAN_INVALID: PlanValidationError;
+  MODEL_OUTPUT_INVALID: ModelOutputError;
+  STEP_TIMEOUT: StepTimeoutError;
+  RUN_CANCELLED: RunCancelledError;
+  BUDGET_EXCEEDED: BudgetExceededError;
+  MODEL_NOT_CONFIGURED: MissingModelError;
+  STEP_FAILED: StepFailedError;
+  RUN_ABORTED: RunAbortedError;
+  PLAN_REJECTED: PlanRejectedError;
+  MODEL_REQUEST_REJECTED: ModelRequestRejectedError;
+  MODEL_UNAVAILABLE: ModelUnavailableError;
+  MODEL_CALL_FAILED: ModelCallFailedError;
+  UNEXPECTED: UnexpectedRunError;
+}
+
+/** The error a code stands for. */
+export type ErrorOfCode<C extends PlanExecuteErrorCode> = ErrorClassByCode[C];
 
 /** Thrown by `new PlanAndExecute()` and `run()` when an option is out of range or of the wrong type. */
 export class InvalidOptionsError extends PlanExecuteError {
@@ -150,6 +182,71 @@ export class PlanRejectedError extends PlanExecuteError {
   }
 }
 
+/** Which role made a model call. */
+export type ModelCallRole = 'planner' | 'replanner' | 'executor' | 'synthesizer';
+
+/**
+ * Thrown by a role adapter when the model server refused the request for good (an HTTP 4xx other
+ * than 408, 409 and 429: bad key, unknown model, unsupported parameter). Never retried or
+ * replanned: the run ends `failed` at once.
+ */
+export class ModelRequestRejectedError extends PlanExecuteError {
+  /** The HTTP status. */
+  readonly status: number;
+  /** What the provider said, as it said it (secrets redacted by the caller). */
+  readonly providerMessage: string;
+  /** The role whose call was refused. */
+  readonly role: ModelCallRole;
+
+  constructor(role: ModelCallRole, status: number, providerMessage: string, options?: { cause?: unknown }) {
+    super('MODEL_REQUEST_REJECTED', `The model server refused the ${role}'s request (HTTP ${status}): ${providerMessage}`, options);
+    this.name = 'ModelRequestRejectedError';
+    this.status = status;
+    this.providerMessage = providerMessage;
+    this.role = role;
+  }
+}
+
+/**
+ * Thrown by a role adapter when the model server cannot be reached (connection refused, DNS or
+ * TLS failure). Never retried or replanned: the run ends `failed` at once.
+ */
+export class ModelUnavailableError extends PlanExecuteError {
+  /** The server's base URL, when known. */
+  readonly baseUrl: string | null;
+  /** The role whose call failed. */
+  readonly role: ModelCallRole;
+
+  constructor(role: ModelCallRole, baseUrl: string | null, reason: string, options?: { cause?: unknown }) {
+    super('MODEL_UNAVAILABLE', `Cannot reach the model server${baseUrl ? ` at ${baseUrl}` : ''} for the ${role}: ${reason}`, options);
+    this.name = 'ModelUnavailableError';
+    this.baseUrl = baseUrl;
+    this.role = role;
+  }
+}
+
+/**
+ * Thrown by a role adapter for a transient provider failure (HTTP 408, 409, 429, 5xx, a dropped
+ * connection). Retried within `maxRetries` after an exponential backoff with jitter, or after the
+ * server's `Retry-After` when it gave one.
+ */
+export class ModelCallFailedError extends PlanExecuteError {
+  /** The HTTP status; null when no response came. */
+  readonly status: number | null;
+  /** How long the server asked to wait before the next call; null when it did not say. */
+  readonly retryAfterMs: number | null;
+  /** The role whose call failed. */
+  readonly role: ModelCallRole;
+
+  constructor(role: ModelCallRole, status: number | null, retryAfterMs: number | null, message: string, options?: { cause?: unknown }) {
+    super('MODEL_CALL_FAILED', `The ${role}'s model call failed${status === null ? '' : ` (HTTP ${status})`}: ${message}`, options);
+    this.name = 'ModelCallFailedError';
+    this.status = status;
+    this.retryAfterMs = retryAfterMs;
+    this.role = role;
+  }
+}
+
 /** Reported when a role or listener failed in a way the run cannot recover from (the cause is chained). */
 export class UnexpectedRunError extends PlanExecuteError {
   constructor(cause: unknown) {
@@ -161,7 +258,12 @@ export class UnexpectedRunError extends PlanExecuteError {
 /** Whether a failed step attempt may be re-run as it is: model/API errors, timeouts, malformed answers. */
 export function isRetryableError(error: unknown): boolean {
   if (!PlanExecuteError.isInstance(error)) return true;
-  return error.code === 'MODEL_OUTPUT_INVALID' || error.code === 'STEP_TIMEOUT';
+  return error.code === 'MODEL_OUTPUT_INVALID' || error.code === 'STEP_TIMEOUT' || error.code === 'MODEL_CALL_FAILED';
+}
+
+/** Whether an error ends the run at once, with no retry and no replan: the model server refused or cannot be reached. */
+export function isRunEndingError(error: unknown): error is ModelRequestRejectedError | ModelUnavailableError {
+  return isPlanExecuteError(error, 'MODEL_REQUEST_REJECTED') || isPlanExecuteError(error, 'MODEL_UNAVAILABLE');
 }
 
 /** The message of any thrown value. */

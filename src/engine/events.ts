@@ -1,4 +1,4 @@
-import type { PlanExecuteError } from './errors.ts';
+import type { ModelCallRole, PlanExecuteError } from './errors.ts';
 import type { Plan, ReplanDecision } from './plan-schema.ts';
 import type { PlanRunResult, RunStatus, StepResult } from './result.ts';
 import type { PlanRevision } from './tracker.ts';
@@ -28,6 +28,28 @@ export type PlanRunEvent = EventBase &
     | { readonly type: 'step-skipped'; readonly stepId: string; readonly reason: string }
     | { readonly type: 'replan-decided'; readonly stepId: string; readonly action: ReplanDecision['action']; readonly rationale: string }
     | { readonly type: 'plan-revised'; readonly revision: PlanRevision }
+    | {
+        readonly type: 'model-called';
+        /** Which role called its model. */
+        readonly role: ModelCallRole;
+        /** The step, for the executor; null otherwise. */
+        readonly stepId: string | null;
+        /** How the structured answer was obtained (`native`, `prompt`, `tool`), when the role says. */
+        readonly mode: string | null;
+        /** Tokens the call spent. */
+        readonly usage: TokenUsage;
+        /** How long the call took. */
+        readonly durationMs: number;
+        /** Near misses the tolerant reader fixed in the answer; empty when none. */
+        readonly repairs: readonly string[];
+      }
+    | {
+        readonly type: 'step-warning';
+        readonly stepId: string;
+        /** A stable name: `no-tool-call` when the plan named a tool and the executor made no tool call. */
+        readonly warning: 'no-tool-call';
+        readonly message: string;
+      }
     | { readonly type: 'synthesis-finished'; readonly output: string; readonly usage: TokenUsage }
     | {
         readonly type: 'run-finished';

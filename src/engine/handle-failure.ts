@@ -1,5 +1,6 @@
-import { ModelOutputError, PlanValidationError, RunAbortedError, StepFailedError } from './errors.ts';
-import type { StepFailure } from './execute-step.ts';
+import { RunAbortedError, StepFailedError } from './errors.ts';
+import type { StepFailure } from './policy.ts';
+import { askWithRepairs } from './repair-loop.ts';
 import type { ReplanDecision } from './plan-schema.ts';
 import { RunEnd, type RunContext } from './run-context.ts';
 import { validateSteps } from './validate-plan.ts';
@@ -16,7 +17,8 @@ export async function handleFailure(context: RunContext, failure: StepFailure): 
     case 'replan':
       return applyDecision(context, failure, await askReplanner(context, failure));
     case 'skip':
-      return skipStep(context, failure.stepId, action.reason);
+      skipStep(context, failure.stepId, action.reason);
+      return;
     case 'abort':
       throw new RunEnd('aborted', new RunAbortedError(action.reason));
     case 'fail':
@@ -26,38 +28,32 @@ export async function handleFailure(context: RunContext, failure: StepFailure): 
 
 /** Asks the replanner, re-asking with the validator's messages while repairs are left. */
 async function askReplanner(context: RunContext, failure: StepFailure): Promise<ReplanDecision> {
-  const { task, planner, tools, settings } = context.input;
+  const { planner, tools, settings } = context.input;
   if (context.replansUsed >= settings.maxReplans) {
     throw new RunEnd('failed', new StepFailedError(failure.stepId, `Step "${failure.stepId}" failed and the replan budget (${settings.maxReplans}) is spent: ${failure.error}`));
   }
   context.replansUsed++;
-  const steps = context.tracker.list();
+  const { tracker } = context;
   const request = {
-    task,
-    goal: context.tracker.goal,
+    task: context.task,
+    goal: tracker.goal,
     tools,
-    completed: steps.filter((step) => step.status === 'done').map(({ id, description, output }) => ({ id, description, output: output ?? '' })),
-    failedStep: context.tracker.planSteps().find((step) => step.id === failure.stepId)!,
+    completed: tracker.completed(),
+    failedStep: tracker.planSteps().find((step) => step.id === failure.stepId)!,
     error: failure.error,
-    remaining: context.tracker.planSteps().filter((step) => step.id !== failure.stepId && context.tracker.get(step.id).status !== 'done'),
+    remaining: tracker.planSteps().filter((step) => step.id !== failure.stepId && tracker.get(step.id).status !== 'done'),
     otherFailures: context.pendingFailures.filter((other) => other.stepId !== failure.stepId).map(({ stepId, error }) => ({ stepId, error })),
-    maxSteps: settings.maxSteps,
+    maxPlanSteps: settings.maxPlanSteps,
   };
-  let feedback: readonly string[] = [];
-  let rejected: unknown = null;
-  for (let attempt = 1; attempt <= settings.maxPlanRepairs + 1; attempt++) {
-    try {
-      const { value: decision } = await context.call('planner', (abortSignal) => planner.replan({ ...request, feedback, abortSignal }));
-      feedback = decisionIssues(context, decision);
-      if (feedback.length === 0) return decision;
-      rejected = decision;
-    } catch (error) {
-      if (!(error instanceof ModelOutputError)) throw error;
-      [feedback, rejected] = [error.issues, error.rawText];
-    }
-    context.emit({ type: 'plan-invalid', issues: feedback, attempt });
-  }
-  throw new RunEnd('failed', new PlanValidationError(feedback, rejected));
+  const { value } = await askWithRepairs(context, {
+    role: 'replanner',
+    ask: (feedback, abortSignal) => planner.replan({ ...request, feedback, abortSignal }),
+    check: (decision: ReplanDecision) => {
+      const issues = decisionIssues(context, decision);
+      return issues.length === 0 ? { ok: true, value: decision } : { ok: false, issues };
+    },
+  });
+  return value;
 }
 
 function decisionIssues(context: RunContext, decision: ReplanDecision): string[] {
@@ -65,7 +61,7 @@ function decisionIssues(context: RunContext, decision: ReplanDecision): string[]
   if (!decision.steps) return ['The action is "revise" but steps is null; give the steps that replace every step not yet done.'];
   const doneSteps = context.tracker.list().filter((step) => step.status === 'done');
   const toolNames = context.input.tools.map((tool) => tool.name);
-  return validateSteps(decision.steps, { toolNames, maxSteps: context.input.settings.maxSteps, doneSteps });
+  return validateSteps(decision.steps, { toolNames, maxPlanSteps: context.input.settings.maxPlanSteps, doneSteps });
 }
 
 function applyDecision(context: RunContext, failure: StepFailure, decision: ReplanDecision): void {
@@ -77,7 +73,8 @@ function applyDecision(context: RunContext, failure: StepFailure, decision: Repl
       return;
     }
     case 'skip':
-      return skipStep(context, failure.stepId, decision.rationale);
+      skipStep(context, failure.stepId, decision.rationale);
+      return;
     case 'abort':
       throw new RunEnd('aborted', new RunAbortedError(decision.rationale));
   }

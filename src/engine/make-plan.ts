@@ -1,48 +1,37 @@
 import { raceAbort } from './abort.ts';
-import { ModelOutputError, PlanRejectedError, PlanValidationError } from './errors.ts';
+import { PlanRejectedError, PlanValidationError } from './errors.ts';
 import type { Plan } from './plan-schema.ts';
+import { askWithRepairs } from './repair-loop.ts';
 import { RunEnd, type RunContext } from './run-context.ts';
 import { PlanTracker } from './tracker.ts';
+import type { ApprovePlan } from './settings.ts';
 import { validatePlan } from './validate-plan.ts';
+
+/** What approving a plan can say: true runs it, false rejects the run, a Plan replaces it. */
+export type ApprovalVerdict = boolean | Plan;
 
 /**
  * Asks the planner for a plan and validates it; an invalid plan (or a malformed answer) goes back
- * with the validator's messages, at most `maxPlanRepairs` times, then the run fails.
+ * with the validator's messages, at most `maxPlanRepairs` times, then the run fails. Tracks it.
  */
-export async function makePlan(context: RunContext): Promise<Plan> {
-  const { task, planner, tools, settings } = context.input;
-  const toolNames = tools.map((tool) => tool.name);
-  let feedback: readonly string[] = [];
-  let rejected: unknown = null;
-  for (let attempt = 1; attempt <= settings.maxPlanRepairs + 1; attempt++) {
-    try {
-      const { value: candidate } = await context.call('planner', (abortSignal) =>
-        planner.plan({ task, tools, maxSteps: settings.maxSteps, feedback, abortSignal }),
-      );
-      const verdict = validatePlan(candidate, { toolNames, maxSteps: settings.maxSteps });
-      if (verdict.ok) {
-        context.emit({ type: 'plan-created', plan: verdict.plan, attempt });
-        return verdict.plan;
-      }
-      [feedback, rejected] = [verdict.issues, candidate];
-    } catch (error) {
-      if (!(error instanceof ModelOutputError)) throw error;
-      [feedback, rejected] = [error.issues, error.rawText];
-    }
-    context.emit({ type: 'plan-invalid', issues: feedback, attempt });
-  }
-  throw new RunEnd('failed', new PlanValidationError(feedback, rejected));
+export async function makePlan(context: RunContext): Promise<void> {
+  const { planner, tools, settings } = context.input;
+  const validation = { toolNames: tools.map((tool) => tool.name), maxPlanSteps: settings.maxPlanSteps };
+  const { value: plan, attempt } = await askWithRepairs(context, {
+    role: 'planner',
+    ask: (feedback, abortSignal) => planner.plan({ task: context.task, tools, maxPlanSteps: settings.maxPlanSteps, feedback, abortSignal }),
+    check: (candidate) => {
+      const verdict = validatePlan(candidate, validation);
+      return verdict.ok ? { ok: true, value: verdict.plan } : verdict;
+    },
+  });
+  context.emit({ type: 'plan-created', plan, attempt });
+  context.track(PlanTracker.fromPlan(plan));
 }
 
-/**
- * Starts tracking `plan`, after the `approvePlan` gate when one is set: false rejects the run; an
- * edited plan is validated and recorded as an `edit` revision.
- */
-export async function approveAndTrack(context: RunContext, plan: Plan): Promise<void> {
-  context.tracker = PlanTracker.fromPlan(plan);
-  const { approvePlan } = context.input.settings;
-  if (!approvePlan) return;
-  applyApproval(context, await raceAbort(Promise.resolve(approvePlan(structuredClone(plan))), context.signal));
+/** The verdict of an `approvePlan` gate on the tracked plan (given a copy, so it cannot change the run's). */
+export async function askApproval(context: RunContext, approvePlan: ApprovePlan): Promise<ApprovalVerdict> {
+  return raceAbort(Promise.resolve(approvePlan(structuredClone(context.tracker.snapshot().initialPlan))), context.signal);
 }
 
 /**
@@ -60,7 +49,7 @@ export function applyApproval(context: RunContext, verdict: unknown): void {
     return;
   }
   const toolNames = context.input.tools.map((tool) => tool.name);
-  const edited = validatePlan(verdict, { toolNames, maxSteps: context.input.settings.maxSteps });
+  const edited = validatePlan(verdict, { toolNames, maxPlanSteps: context.input.settings.maxPlanSteps });
   if (!edited.ok) throw new RunEnd('failed', new PlanValidationError(edited.issues, verdict));
   context.tracker.revise(edited.plan.steps, 'Plan edited at approval', null, 'edit');
   context.emit({ type: 'plan-approved', plan: edited.plan, edited: true });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-/** One step of a plan, as the planner model writes it. */
-export const PlanStepSchema = z.object({
+/** One step of a plan, as a model writes it: every field required, as strict structured output wants. */
+export const ModelPlanStepSchema = z.object({
   id: z
     .string()
     .describe('Short unique identifier of the step, such as "s1" or "build". Other steps refer to it in dependsOn.'),
@@ -20,12 +20,29 @@ export const PlanStepSchema = z.object({
     .describe('Name of the tool the executor will most likely need, from the tool list; null when no tool is needed.'),
 });
 
-/** A whole plan: the goal restated, the ordered steps and why they were chosen. */
-export const PlanSchema = z.object({
-  goal: z.string().describe('The task restated as one concrete goal.'),
-  steps: z.array(PlanStepSchema).describe('The steps in execution order; a step may only depend on steps listed before it or elsewhere in the plan.'),
-  rationale: z.string().nullable().describe('One or two sentences on why this decomposition, or null.'),
+/**
+ * Domain data a step carries for the code around the engine (an example's step kind, a target
+ * service). The engine keeps it untouched through the tracker, revisions, checkpoints, events and
+ * results, and never shows it to a model; a role's prompt may. Plain JSON.
+ */
+export const StepMetaSchema = z.record(z.string(), z.unknown());
+
+/** One step of a plan as the engine tracks it: the model's fields and optional `meta`. */
+export const PlanStepSchema = ModelPlanStepSchema.extend({
+  meta: StepMetaSchema.optional().describe('Domain data for the code around the engine; never written by the default planner.'),
 });
+
+const planFields = {
+  goal: z.string().describe('The task restated as one concrete goal.'),
+  rationale: z.string().nullable().describe('One or two sentences on why this decomposition, or null.'),
+};
+const STEPS_DESCRIPTION = 'The steps in execution order; a step may only depend on steps listed before it or elsewhere in the plan.';
+
+/** A whole plan as a model writes it: the goal restated, the ordered steps and why they were chosen. */
+export const ModelPlanSchema = z.object({ goal: planFields.goal, steps: z.array(ModelPlanStepSchema).describe(STEPS_DESCRIPTION), rationale: planFields.rationale });
+
+/** A whole plan as the engine runs it (steps may carry `meta`). */
+export const PlanSchema = z.object({ goal: planFields.goal, steps: z.array(PlanStepSchema).describe(STEPS_DESCRIPTION), rationale: planFields.rationale });
 
 /** The executor's final answer for one step. */
 export const StepOutcomeSchema = z.object({
@@ -34,18 +51,29 @@ export const StepOutcomeSchema = z.object({
   error: z.string().nullable().describe('Why the step failed, precise enough to plan around it; null on success.'),
 });
 
-/** The replanner's answer after a step failed permanently. */
-export const ReplanDecisionSchema = z.object({
+const decisionFields = {
   action: z
     .enum(['revise', 'skip', 'abort'])
     .describe('"revise": replace every step not yet done with new steps; "skip": drop the failed step and go on; "abort": stop the run.'),
-  steps: z
-    .array(PlanStepSchema)
-    .nullable()
-    .describe('For "revise": the new steps that replace every step not yet done (they may depend on done steps). null otherwise.'),
   rationale: z.string().describe('Why this action, in one or two sentences.'),
+};
+const REVISED_STEPS = 'For "revise": the new steps that replace every step not yet done (they may depend on done steps). null otherwise.';
+
+/** The replanner's answer after a step failed permanently, as a model writes it. */
+export const ModelReplanDecisionSchema = z.object({
+  action: decisionFields.action,
+  steps: z.array(ModelPlanStepSchema).nullable().describe(REVISED_STEPS),
+  rationale: decisionFields.rationale,
 });
 
+/** The replanner's answer as the engine applies it (revised steps may carry `meta`). */
+export const ReplanDecisionSchema = z.object({
+  action: decisionFields.action,
+  steps: z.array(PlanStepSchema).nullable().describe(REVISED_STEPS),
+  rationale: decisionFields.rationale,
+});
+
+export type StepMeta = z.infer<typeof StepMetaSchema>;
 export type PlanStep = z.infer<typeof PlanStepSchema>;
 export type Plan = z.infer<typeof PlanSchema>;
 export type StepOutcome = z.infer<typeof StepOutcomeSchema>;

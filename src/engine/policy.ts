@@ -6,6 +6,16 @@ export type FailureAction =
   | { readonly type: 'abort'; readonly reason: string }
   | { readonly type: 'fail'; readonly reason: string };
 
+/** A step that failed for good in this round, with what the policy chose to do about it. */
+export interface StepFailure {
+  /** The failed step. */
+  readonly stepId: string;
+  /** Why it failed. */
+  readonly error: string;
+  /** What the policy chose (never `retry`). */
+  readonly action: Exclude<FailureAction, { type: 'retry' }>;
+}
+
 /** Everything a policy may weigh. */
 export interface FailureContext {
   /** The failed step. */

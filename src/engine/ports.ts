@@ -1,4 +1,4 @@
-import type { Plan, PlanStep, ReplanDecision, StepOutcome } from './plan-schema.ts';
+import type { Plan, PlanStep, ReplanDecision, StepMeta, StepOutcome } from './plan-schema.ts';
 import type { TokenUsage } from './usage.ts';
 
 /** A tool as the planner sees it: its name in the plan and what it does. */
@@ -15,6 +15,10 @@ export interface RoleReply<T> {
   readonly value: T;
   /** Tokens spent producing it. */
   readonly usage: TokenUsage;
+  /** How the answer was obtained: `native`, `prompt` or `tool` for structured answers, `text` for plain text; absent for plain-code roles (then no `model-called` event). */
+  readonly mode?: string | undefined;
+  /** Near misses the tolerant reader fixed in the answer (for example `snake-case-key`), one entry each; never silent. */
+  readonly repairs?: readonly string[] | undefined;
 }
 
 /** What the planner is asked to plan. */
@@ -24,7 +28,7 @@ export interface PlanRequest {
   /** The tools the executor has. */
   readonly tools: readonly ToolInfo[];
   /** Longest plan accepted. */
-  readonly maxSteps: number;
+  readonly maxPlanSteps: number;
   /** Problems with the previous attempt, to repair; empty on the first attempt. */
   readonly feedback: readonly string[];
   /** Fires when the run is cancelled or times out. */
@@ -39,6 +43,8 @@ export interface CompletedStep {
   readonly description: string;
   /** What it produced. */
   readonly output: string;
+  /** The step's domain data, when it carries any. */
+  readonly meta?: StepMeta | undefined;
 }
 
 /** What the replanner is asked after a permanent step failure. */
@@ -60,7 +66,7 @@ export interface ReplanRequest {
   /** Other steps that failed for good in the same round and wait for a decision (a revision replaces them too). */
   readonly otherFailures: readonly { readonly stepId: string; readonly error: string }[];
   /** Longest plan accepted, done steps included. */
-  readonly maxSteps: number;
+  readonly maxPlanSteps: number;
   /** Problems with the previous decision, to repair; empty on the first attempt. */
   readonly feedback: readonly string[];
   /** Fires when the run is cancelled. */

@@ -30,6 +30,16 @@ export interface StepResult {
   readonly durationMs: number;
 }
 
+/** Something a run noticed that did not stop it, shown to the caller instead of passing silently. */
+export interface RunWarning {
+  /** The step it concerns. */
+  readonly stepId: string;
+  /** A stable name: `no-tool-call` when the plan named a tool and the executor made no tool call. */
+  readonly warning: 'no-tool-call';
+  /** What happened, in words. */
+  readonly message: string;
+}
+
 /** Plain-JSON form of the error that ended a run. */
 export interface RunErrorInfo {
   /** The error's stable code. */
@@ -62,6 +72,10 @@ export interface PlanRunResult {
   readonly steps: readonly StepResult[];
   /** Tokens spent, in total and per role. */
   readonly usage: RunUsage;
+  /** Near misses in model answers that the tolerant reader fixed, counted by kind (for example `snake-case-key: 2`). */
+  readonly repairs: Readonly<Record<string, number>>;
+  /** Warnings raised during the run, in order. */
+  readonly warnings: readonly RunWarning[];
   /** Wall-clock duration of the run. */
   readonly durationMs: number;
   /** Why the run did not complete; null when it completed. */

@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { raceAbort, throwIfCancelled } from './abort.ts';
-import { BudgetExceededError, isRetryableError, ModelOutputError, type PlanExecuteError } from './errors.ts';
+import { BudgetExceededError, isPlanExecuteError, isRetryableError, isRunEndingError, type ModelCallRole, type PlanExecuteError } from './errors.ts';
 import { notify, type PlanRunEventInput } from './events.ts';
-import type { StepFailure } from './execute-step.ts';
+import type { StepFailure } from './policy.ts';
 import type { RoleReply } from './ports.ts';
-import type { PlanRunResult, RunStatus, StepResult } from './result.ts';
-import type { RunPlanInput } from './run-options.ts';
+import type { PlanRunResult, RunStatus, RunWarning, StepResult } from './result.ts';
+import { retryDelayMs, sleep } from './retry-delay.ts';
+import type { RunPlanInput } from './run-input.ts';
 import type { RunRecord } from './run-store.ts';
 import { PlanTracker } from './tracker.ts';
-import { UsageMeter, type ModelRole } from './usage.ts';
+import { UsageMeter, ZERO_USAGE, type ModelRole, type TokenUsage } from './usage.ts';
 
-/** Thrown inside a run to end it with a status other than `completed`; never escapes `runPlan`. */
+/** Thrown inside a run to end it with a status other than `completed`; never escapes the drivers. */
 export class RunEnd extends Error {
   constructor(
     readonly status: Exclude<RunStatus, 'completed'>,
@@ -20,6 +21,12 @@ export class RunEnd extends Error {
     this.name = 'RunEnd';
   }
 }
+
+/** The usage bucket of each calling role: the replanner is the planner's model. */
+const USAGE_ROLE: Readonly<Record<ModelCallRole, ModelRole>> = { planner: 'planner', replanner: 'planner', executor: 'executor', synthesizer: 'synthesizer' };
+
+/** Codes of errors that model adapters report about a call (a plain-code role's errors are not model calls). */
+const MODEL_ERROR_CODES = ['MODEL_OUTPUT_INVALID', 'MODEL_CALL_FAILED', 'MODEL_REQUEST_REJECTED', 'MODEL_UNAVAILABLE'] as const;
 
 /** The state of one run shared by its phases: tracker, usage, attempts, events. */
 export class RunContext {
@@ -31,12 +38,17 @@ export class RunContext {
   replansUsed: number;
   /** Permanent failures waiting to be handled, oldest first; checkpointed with the run. */
   readonly pendingFailures: StepFailure[];
+  /** Near misses the tolerant reader fixed, counted by kind. */
+  readonly repairs: Record<string, number>;
+  /** Warnings raised so far (a step that named a tool and made no tool call). */
+  readonly warnings: RunWarning[];
   private trackerValue: PlanTracker | null = null;
   private saving: Promise<unknown> = Promise.resolve();
 
   /** A new run, or one carried on from a stored record (interrupted steps go back to pending). */
   constructor(
-    readonly input: RunPlanInput,
+    readonly input: Omit<RunPlanInput, 'task'>,
+    readonly task: string,
     record?: RunRecord,
   ) {
     this.runId = record?.runId ?? input.runId ?? randomUUID();
@@ -46,6 +58,8 @@ export class RunContext {
     this.startedAt = record ? Date.parse(record.startedAt) : Date.now();
     this.replansUsed = record?.replansUsed ?? 0;
     this.pendingFailures = [...(record?.pendingFailures ?? [])];
+    this.repairs = { ...record?.repairs };
+    this.warnings = [...(record?.warnings ?? [])];
     if (record?.snapshot) {
       this.trackerValue = PlanTracker.restore(record.snapshot);
       // A step in progress in a stored record was cut off by a crash: it ran, but it left nothing.
@@ -59,13 +73,14 @@ export class RunContext {
     return this.trackerValue;
   }
 
-  set tracker(tracker: PlanTracker) {
-    this.trackerValue = tracker;
-  }
-
   /** Whether a plan has been accepted. */
   get hasPlan(): boolean {
     return this.trackerValue !== null;
+  }
+
+  /** Starts tracking an accepted plan. */
+  track(tracker: PlanTracker): void {
+    this.trackerValue = tracker;
   }
 
   /** Stamps and delivers an event. */
@@ -83,22 +98,46 @@ export class RunContext {
   }
 
   /**
-   * One model call of `role`: budget and cancellation checked first, usage counted even for a
-   * malformed answer. A model/API error is re-tried up to `maxRetries` times; a malformed answer
-   * is not (the caller repairs it with the validator's messages).
+   * Counts one answered call: usage, repairs, and a `model-called` event when a model answered
+   * (the reply names its structured-output `mode`; plain-code roles name none).
    */
-  async call<T>(role: ModelRole, request: (signal: AbortSignal) => Promise<RoleReply<T>>): Promise<RoleReply<T>> {
+  recordCall(role: ModelCallRole, stepId: string | null, reply: Pick<RoleReply<unknown>, 'usage' | 'mode' | 'repairs'>, startedAt: number): void {
+    this.meter.add(USAGE_ROLE[role], reply.usage);
+    const repairs = reply.repairs ?? [];
+    for (const repair of repairs) this.repairs[repair] = (this.repairs[repair] ?? 0) + 1;
+    if (reply.mode === undefined) return;
+    this.emit({ type: 'model-called', role, stepId, mode: reply.mode, usage: reply.usage, durationMs: Date.now() - startedAt, repairs });
+  }
+
+  /** Counts a call that threw: its usage, and a `model-called` event when a model adapter reported the error. */
+  recordFailedCall(role: ModelCallRole, stepId: string | null, error: unknown, usage: TokenUsage, startedAt: number): void {
+    this.meter.add(USAGE_ROLE[role], usage);
+    if (!MODEL_ERROR_CODES.some((code) => isPlanExecuteError(error, code))) return;
+    this.emit({ type: 'model-called', role, stepId, mode: null, usage, durationMs: Date.now() - startedAt, repairs: [] });
+  }
+
+  /**
+   * One model call of `role`: budget and cancellation checked first, usage counted even for a
+   * malformed answer. A transient model/API error is re-tried up to `maxRetries` times after a
+   * backoff (the server's Retry-After when it gave one); a malformed answer is not (the caller
+   * repairs it with the validator's messages); a refused request or an unreachable server ends the run.
+   */
+  async call<T>(role: ModelCallRole, request: (signal: AbortSignal) => Promise<RoleReply<T>>): Promise<RoleReply<T>> {
     for (let attempt = 1; ; attempt++) {
       this.ensureBudget();
       throwIfCancelled(this.signal);
+      const startedAt = Date.now();
       try {
         const reply = await raceAbort(request(this.signal), this.signal);
-        this.meter.add(role, reply.usage);
+        this.recordCall(role, null, reply, startedAt);
         return reply;
       } catch (error) {
-        if (error instanceof ModelOutputError && error.usage) this.meter.add(role, error.usage);
-        const retry = !(error instanceof ModelOutputError) && isRetryableError(error) && attempt <= this.input.settings.maxRetries;
+        const usage = isPlanExecuteError(error, 'MODEL_OUTPUT_INVALID') && error.usage ? error.usage : ZERO_USAGE;
+        this.recordFailedCall(role, null, error, usage, startedAt);
+        if (isRunEndingError(error)) throw new RunEnd('failed', error);
+        const retry = !isPlanExecuteError(error, 'MODEL_OUTPUT_INVALID') && isRetryableError(error) && attempt <= this.input.settings.maxRetries;
         if (!retry || this.signal.aborted) throw error;
+        await sleep(retryDelayMs(error, attempt), this.signal);
       }
     }
   }
@@ -113,7 +152,7 @@ export class RunContext {
     const record: RunRecord = {
       version: 1,
       runId: this.runId,
-      task: this.input.task,
+      task: this.task,
       status: result?.status ?? 'running',
       startedAt: new Date(this.startedAt).toISOString(),
       snapshot: this.hasPlan ? this.tracker.snapshot() : null,
@@ -121,6 +160,8 @@ export class RunContext {
       usage: this.meter.toJSON(),
       replansUsed: this.replansUsed,
       pendingFailures: structuredClone(this.pendingFailures),
+      repairs: { ...this.repairs },
+      warnings: structuredClone(this.warnings),
       result,
     };
     const saved = this.saving.then(() => store.save(record));
@@ -135,7 +176,7 @@ export class RunContext {
     const result: PlanRunResult = {
       runId: this.runId,
       status,
-      task: this.input.task,
+      task: this.task,
       initialPlan: snapshot?.initialPlan ?? null,
       plan: snapshot?.steps ?? [],
       revisions,
@@ -143,6 +184,8 @@ export class RunContext {
       finalOutput,
       steps: [...this.stepResults],
       usage: this.meter.toJSON(),
+      repairs: { ...this.repairs },
+      warnings: [...this.warnings],
       durationMs: Date.now() - this.startedAt,
       error: error && { code: error.code, message: error.message, ...('issues' in error ? { issues: error.issues as string[] } : {}) },
     };
@@ -152,3 +195,4 @@ export class RunContext {
     return result;
   }
 }
+

@@ -1,5 +1,5 @@
-import type { StepFailure } from './execute-step.ts';
-import type { PlanRunResult, RunStatus, StepResult } from './result.ts';
+import type { StepFailure } from './policy.ts';
+import type { PlanRunResult, RunStatus, RunWarning, StepResult } from './result.ts';
 import type { TrackerSnapshot } from './tracker.ts';
 import type { RunUsage } from './usage.ts';
 
@@ -25,6 +25,10 @@ export interface RunRecord {
   readonly replansUsed: number;
   /** Permanent failures not yet handled (replan, skip, abort or fail). */
   readonly pendingFailures: readonly StepFailure[];
+  /** Repairs counted so far (absent in records written by 0.1). */
+  readonly repairs?: Readonly<Record<string, number>>;
+  /** Warnings raised so far (absent in records written by 0.1). */
+  readonly warnings?: readonly RunWarning[];
   /** The result, once the run ended. */
   readonly result: PlanRunResult | null;
 }

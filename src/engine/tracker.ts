@@ -1,4 +1,5 @@
 import type { Plan, PlanStep } from './plan-schema.ts';
+import type { CompletedStep } from './ports.ts';
 
 /** Where a step stands. */
 export type StepStatus = 'pending' | 'in_progress' | 'done' | 'failed' | 'skipped';
@@ -47,12 +48,13 @@ export interface TrackerSnapshot {
   readonly revisions: readonly PlanRevision[];
 }
 
-const toPlanStep = ({ id, description, expectedOutput, dependsOn, toolHint }: PlanStep): PlanStep => ({
+const toPlanStep = ({ id, description, expectedOutput, dependsOn, toolHint, meta }: PlanStep): PlanStep => ({
   id,
   description,
   expectedOutput,
   dependsOn: [...dependsOn],
   toolHint,
+  ...(meta === undefined ? {} : { meta: structuredClone(meta) }),
 });
 
 const fresh = (step: PlanStep): TrackedStep => ({ ...toPlanStep(step), status: 'pending', output: null, error: null, attempts: 0 });
@@ -142,6 +144,13 @@ export class PlanTracker {
     const before = this.planSteps();
     this.steps = [...this.steps.filter((step) => step.status === 'done'), ...steps.map(fresh)];
     return this.record({ kind, reason, failedStepId, stepsBefore: before, stepsAfter: this.planSteps() });
+  }
+
+  /** The done steps with their outputs (and meta), in plan order: what the replanner and the synthesizer see. */
+  completed(): CompletedStep[] {
+    return this.steps
+      .filter((step) => step.status === 'done')
+      .map(({ id, description, output, meta }) => ({ id, description, output: output ?? '', ...(meta === undefined ? {} : { meta: structuredClone(meta) }) }));
   }
 
   /** The current plan's steps without state. */

@@ -6,7 +6,7 @@ export interface PlanValidationContext {
   /** Tool names a `toolHint` may name. */
   readonly toolNames: readonly string[];
   /** Longest plan accepted, `doneSteps` included. */
-  readonly maxSteps: number;
+  readonly maxPlanSteps: number;
   /** Steps already done (kept by a replan): their ids are taken and may be depended on. */
   readonly doneSteps?: readonly PlanStep[];
 }
@@ -34,9 +34,9 @@ export function validateSteps(steps: readonly PlanStep[], context: PlanValidatio
   const done = context.doneSteps ?? [];
   const issues: string[] = [];
   if (steps.length === 0) issues.push('The plan has no steps; add at least one step.');
-  if (done.length + steps.length > context.maxSteps) {
+  if (done.length + steps.length > context.maxPlanSteps) {
     issues.push(
-      `The plan has ${done.length + steps.length} steps${done.length ? ` (${done.length} already done)` : ''}; at most ${context.maxSteps} are allowed. Merge or drop steps.`,
+      `The plan has ${done.length + steps.length} steps${done.length ? ` (${done.length} already done)` : ''}; at most ${context.maxPlanSteps} are allowed. Merge or drop steps.`,
     );
   }
   issues.push(...checkIds(steps, done), ...checkDescriptions(steps), ...checkTools(steps, context.toolNames));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { PlanSchema, PlanStepSchema, ReplanDecisionSchema, StepOutcomeSchema } from '../../src/engine/plan-schema.ts';
+import { ModelPlanSchema, ModelPlanStepSchema, ModelReplanDecisionSchema, PlanSchema, PlanStepSchema, ReplanDecisionSchema, StepOutcomeSchema } from '../../src/engine/plan-schema.ts';
 import { plan, step } from '../helpers/plans.ts';
 
 const roundTrip = <T>(schema: z.ZodType<T>, value: T) => schema.parse(JSON.parse(JSON.stringify(value)));
@@ -92,16 +92,27 @@ function describedFields(schema: z.ZodType, path = ''): Array<[string, string | 
 
 describe('schema descriptions', () => {
   it.each([
-    ['PlanStep', PlanStepSchema, ['id', 'description', 'expectedOutput', 'dependsOn', 'toolHint']],
+    ['PlanStep', PlanStepSchema, ['id', 'description', 'expectedOutput', 'dependsOn', 'toolHint', 'meta']],
+    ['ModelPlanStep', ModelPlanStepSchema, ['id', 'description', 'expectedOutput', 'dependsOn', 'toolHint']],
     [
       'Plan',
       PlanSchema,
+      ['goal', 'steps', 'steps[].id', 'steps[].description', 'steps[].expectedOutput', 'steps[].dependsOn', 'steps[].toolHint', 'steps[].meta', 'rationale'],
+    ],
+    [
+      'ModelPlan',
+      ModelPlanSchema,
       ['goal', 'steps', 'steps[].id', 'steps[].description', 'steps[].expectedOutput', 'steps[].dependsOn', 'steps[].toolHint', 'rationale'],
     ],
     ['StepOutcome', StepOutcomeSchema, ['success', 'output', 'error']],
     [
       'ReplanDecision',
       ReplanDecisionSchema,
+      ['action', 'steps', 'steps[].id', 'steps[].description', 'steps[].expectedOutput', 'steps[].dependsOn', 'steps[].toolHint', 'steps[].meta', 'rationale'],
+    ],
+    [
+      'ModelReplanDecision',
+      ModelReplanDecisionSchema,
       ['action', 'steps', 'steps[].id', 'steps[].description', 'steps[].expectedOutput', 'steps[].dependsOn', 'steps[].toolHint', 'rationale'],
     ],
   ] as const)('gives every field of %s a non-empty description', (_name, schema, expectedPaths) => {

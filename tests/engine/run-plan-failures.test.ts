@@ -37,7 +37,7 @@ describe('runPlan: retryable errors', () => {
         error: 'HTTP 503',
         remaining: [step('b', ['a'])],
         otherFailures: [],
-        maxSteps: 10,
+        maxPlanSteps: 10,
         feedback: [],
         abortSignal: expect.any(AbortSignal),
       },

@@ -67,6 +67,8 @@ describe('runPlan: a plan that succeeds', () => {
         ...usage(100 + 50 + 50 + 30, 20 + 10 + 10 + 5),
         byRole: { planner: PLANNER_USAGE, executor: usage(100, 20), synthesizer: SYNTHESIZER_USAGE },
       },
+      repairs: {},
+      warnings: [],
       durationMs: expect.any(Number),
       error: null,
     });
@@ -76,7 +78,7 @@ describe('runPlan: a plan that succeeds', () => {
   it('asks each role with exactly what it needs', async () => {
     const run = harness({ plans: [twoSteps], settings: { concurrency: 1 } });
     await run.run();
-    expect(run.planner.planRequests).toEqual([{ task: TASK, tools: TOOLS, maxSteps: 10, feedback: [], abortSignal: expect.any(AbortSignal) }]);
+    expect(run.planner.planRequests).toEqual([{ task: TASK, tools: TOOLS, maxPlanSteps: 10, feedback: [], abortSignal: expect.any(AbortSignal) }]);
     expect(run.executor.calls.map((call) => call.request)).toEqual([
       { task: TASK, step: step('a'), dependencies: [], attempt: 1, previousError: null, maxIterations: 5, abortSignal: expect.any(AbortSignal) },
       {

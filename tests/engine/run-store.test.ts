@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidOptionsError } from '../../src/engine/errors.ts';
 import { resumePlan, runPlan } from '../../src/engine/run-plan.ts';
+import type { ResumeInput } from '../../src/engine/run-input.ts';
 import { InMemoryRunStore, type RunRecord, type RunStore } from '../../src/engine/run-store.ts';
 import { EXECUTOR_USAGE, PLANNER_USAGE, SYNTHESIZER_USAGE, fakeExecutor, fakePlanner, fakeSynthesizer, settings, sleep } from '../helpers/fake-roles.ts';
 import { plan, step } from '../helpers/plans.ts';
@@ -29,6 +30,8 @@ describe('runPlan with a store', () => {
     const result = await runPlan({ task: TASK, ...roles(), tools: TOOLS, settings: settings(), runId: 'r1', store });
     expect(result.status).toBe('completed');
     expect(store.writes.map((record) => [record.status, record.snapshot?.steps.map((s) => s.status).join(',')])).toEqual([
+      // Stored before the planner is called, so a crash during planning leaves a run to resume.
+      ['running', undefined],
       ['running', 'pending,pending,pending'],
       ['running', 'done,pending,pending'],
       ['running', 'done,done,pending'],
@@ -62,7 +65,7 @@ describe('runPlan with a store', () => {
       settings: settings(),
       store: slowFirstWrite,
     });
-    expect(order).toEqual(['', 'x', 'x+y', 'x+y']);
+    expect(order).toEqual(['none', '', 'x', 'x+y', 'x+y']);
   });
 });
 
@@ -90,7 +93,7 @@ describe('resumePlan', () => {
     });
     const second = { planner: fakePlanner(), executor: fakeExecutor(), synthesizer: fakeSynthesizer() };
     const events: string[] = [];
-    const result = await resumePlan({ task: 'ignored: the stored task wins', ...second, tools: TOOLS, settings: settings(), runId: 'r2', store: crashed, onEvent: (event) => void events.push(event.type) });
+    const result = await resumePlan({ ...second, tools: TOOLS, settings: settings(), runId: 'r2', store: crashed, onEvent: (event) => void events.push(event.type) });
     expect(result.status).toBe('completed');
     expect(result.task).toBe(TASK);
     expect(first.executor.calls.map((call) => call.stepId)).toEqual(['a', 'b']);
@@ -120,7 +123,7 @@ describe('resumePlan', () => {
     const store = new InMemoryRunStore();
     const done = await runPlan({ task: TASK, ...roles(), tools: TOOLS, settings: settings(), runId: 'r3', store });
     const again = roles();
-    expect(await resumePlan({ task: TASK, ...again, tools: TOOLS, settings: settings(), runId: 'r3', store })).toEqual(done);
+    expect(await resumePlan({ ...again, tools: TOOLS, settings: settings(), runId: 'r3', store })).toEqual(done);
     expect([again.planner.planRequests.length, again.executor.calls.length, again.synthesizer.requests.length]).toEqual([0, 0, 0]);
   });
 
@@ -128,7 +131,7 @@ describe('resumePlan', () => {
     const store = new InMemoryRunStore();
     await store.save(emptyRecord('r4', 'running', TASK));
     const again = roles();
-    const result = await resumePlan({ task: TASK, ...again, tools: TOOLS, settings: settings(), runId: 'r4', store });
+    const result = await resumePlan({ ...again, tools: TOOLS, settings: settings(), runId: 'r4', store });
     expect(result.status).toBe('completed');
     expect(again.planner.planRequests).toHaveLength(1);
   });
@@ -138,7 +141,7 @@ describe('resumePlan', () => {
     [{ store: new InMemoryRunStore(), runId: undefined }, 'Expected `store` and `runId` to resume a run'],
     [{ store: new InMemoryRunStore(), runId: 'missing' }, 'No stored run with id "missing"'],
   ])('rejects %# with InvalidOptionsError', async (options, message) => {
-    const attempt = resumePlan({ task: TASK, ...roles(), tools: TOOLS, settings: settings(), ...options });
+    const attempt = resumePlan({ ...roles(), tools: TOOLS, settings: settings(), ...options } as ResumeInput);
     await expect(attempt).rejects.toThrow(InvalidOptionsError);
     await expect(attempt).rejects.toThrow(message);
   });

@@ -3,7 +3,7 @@ import type { PlanStep } from '../../src/engine/plan-schema.ts';
 import { findCycle, validatePlan, type PlanValidationContext } from '../../src/engine/validate-plan.ts';
 import { plan, step } from '../helpers/plans.ts';
 
-const context: PlanValidationContext = { toolNames: ['search', 'read_file'], maxSteps: 3 };
+const context: PlanValidationContext = { toolNames: ['search', 'read_file'], maxPlanSteps: 3 };
 
 const issuesFor = (steps: PlanStep[], overrides: Partial<PlanValidationContext> = {}) => {
   const verdict = validatePlan(plan(steps), { ...context, ...overrides });

@@ -57,9 +57,17 @@ export function recordEvents() {
   return { events, onEvent: (event: PlanRunEvent) => void events.push(event) };
 }
 
-/** Event types, with the step id appended for step events: `step-started:s1`. */
+/**
+ * Event types, with the step id appended for step events: `step-started:s1`. `model-called`
+ * events are left out: they are asserted on their own (`modelCalls`), so a trail reads as the run's story.
+ */
 export function eventTrail(events: readonly PlanRunEvent[]): string[] {
-  return events.map((event) => ('stepId' in event ? `${event.type}:${event.stepId}` : event.type));
+  return events.filter((event) => event.type !== 'model-called').map((event) => ('stepId' in event ? `${event.type}:${event.stepId}` : event.type));
+}
+
+/** The `model-called` events as `role:stepId:mode` (`planner::prompt`, `executor:s1:tool`, `synthesizer::text`). */
+export function modelCalls(events: readonly PlanRunEvent[]): string[] {
+  return events.flatMap((event) => (event.type === 'model-called' ? [`${event.role}:${event.stepId ?? ''}:${event.mode ?? ''}`] : []));
 }
 
 /** The text of the user messages of one model call, joined. */

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { DEFAULTS } from '../../src/engine/constants.ts';
+import { DEFAULTS } from '../../src/engine/settings.ts';
 import { defaultFailurePolicy } from '../../src/engine/policy.ts';
 import type {
   Executor,
@@ -12,7 +12,7 @@ import type {
   SynthesisRequest,
   Synthesizer,
 } from '../../src/engine/ports.ts';
-import type { RunSettings } from '../../src/engine/run-options.ts';
+import type { RunSettings } from '../../src/engine/settings.ts';
 import type { TokenUsage } from '../../src/engine/usage.ts';
 import { usage as makeUsage } from './plans.ts';
 

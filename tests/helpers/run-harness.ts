@@ -1,7 +1,8 @@
 import type { PlanRunEvent, PlanRunEventType, PlanRunListener } from '../../src/engine/events.ts';
 import type { ToolInfo } from '../../src/engine/ports.ts';
 import { runPlan } from '../../src/engine/run-plan.ts';
-import type { RunPlanInput, RunSettings } from '../../src/engine/run-options.ts';
+import type { RunPlanInput } from '../../src/engine/run-input.ts';
+import type { RunSettings } from '../../src/engine/settings.ts';
 import { fakeExecutor, fakePlanner, fakeSynthesizer, settings, type ExecutorAction } from './fake-roles.ts';
 
 /** The tools every harness run offers. */

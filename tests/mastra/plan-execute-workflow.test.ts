@@ -69,7 +69,7 @@ describe('the Plan & Execute workflow', () => {
       ['s2b', 'done'],
     ]);
     expect(run.add.inputs).toEqual([{ a: 1, b: 2 }, { a: 3, b: 4 }]);
-    expect(response.steps['plan-execute-iteration']?.status).toBe('success');
+    expect(response.steps.iterate?.status).toBe('success');
   });
 
   it('suspends for approval and runs the plan once approved', async () => {

@@ -125,7 +125,7 @@ describe('the Plan & Execute workflow killed with SIGKILL inside a parallel exec
   it('does not re-run the workflow steps completed before the crash', () => {
     expect(restarted.status).toBe('success');
     expect(restarted.result.status).toBe('completed');
-    const { plan, approve, 'plan-execute-iteration': iteration, synthesize } = restarted.steps;
+    const { plan, approve, iterate: iteration, synthesize } = restarted.steps;
     expect([plan?.status, approve?.status, iteration?.status, synthesize?.status]).toEqual(['success', 'success', 'success', 'success']);
     // plan and approve keep process 1's timestamps; the loop and the synthesis ran in process 2.
     expect(plan!.endedAt).toBeLessThan(killedAt);

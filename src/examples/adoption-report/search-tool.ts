@@ -1,6 +1,6 @@
 import { createTool } from '@mastra/core/tools';
 import { z } from 'zod';
-import { InvalidOptionsError } from '../../engine/errors.ts';
+import { expectInteger } from '../../engine/option-checks.ts';
 import { DEFAULT_CORPUS_DIR, loadCorpus } from './corpus.ts';
 import { createCorpusIndex } from './search-index.ts';
 
@@ -45,9 +45,7 @@ export interface CorpusSearchToolOptions {
  * const agent = new PlanAndExecute({ planner, executor, tools: { search } });
  */
 export async function createCorpusSearchTool({ corpusDir = DEFAULT_CORPUS_DIR, defaultLimit = DEFAULT_SEARCH_LIMIT }: CorpusSearchToolOptions = {}) {
-  if (!Number.isInteger(defaultLimit) || defaultLimit < 1 || defaultLimit > MAX_SEARCH_LIMIT) {
-    throw new InvalidOptionsError(`Expected \`defaultLimit\` to be an integer from 1 to ${MAX_SEARCH_LIMIT}, got ${String(defaultLimit)} (${typeof defaultLimit})`);
-  }
+  expectInteger('defaultLimit', defaultLimit, { min: 1, max: MAX_SEARCH_LIMIT });
   const index = createCorpusIndex(await loadCorpus(corpusDir));
   return createTool({
     id: 'search',

@@ -1,13 +1,16 @@
+import type { AnySpan } from '@mastra/core/observability';
 import { createStep, createWorkflow } from '@mastra/core/workflows';
 import { z } from 'zod';
-import { applyApproval, makePlan } from '../../engine/make-plan.ts';
-import { executeReadySteps, handlePendingFailures, synthesize } from '../../engine/phases.ts';
+import { checkOutputModes, type StructuredOutputOptions } from '../../agents/output-mode.ts';
+import { notify, type PlanRunListener } from '../../engine/events.ts';
+import { approveRun, finishRun, handleFailures, iterate, loadRun, planAndApprove, planRun, startRun } from '../../engine/phases.ts';
 import { PlanSchema } from '../../engine/plan-schema.ts';
 import { asResultOutput, PlanRunResultSchema } from '../../engine/result-schema.ts';
-import { InMemoryRunStore } from '../../engine/run-store.ts';
-import { isPlanSettled } from '../../engine/scheduler.ts';
-import { PlanTracker } from '../../engine/tracker.ts';
-import { endRun, loadRunContext, orEnd, type WorkflowRoles } from './run-step-context.ts';
+import { RunContext } from '../../engine/run-context.ts';
+import { InMemoryRunStore, type RunStore } from '../../engine/run-store.ts';
+import { resolveSettings } from '../../engine/settings.ts';
+import { agentRunRoles, type RoleAgents } from '../agent-roles.ts';
+import { tracingListener } from '../tracing.ts';
 
 /** What the Plan & Execute workflow is started with (the playground renders it as a form). */
 export const PlanExecuteInputSchema = z.object({
@@ -15,17 +18,16 @@ export const PlanExecuteInputSchema = z.object({
   requireApproval: z.boolean().optional().describe('Suspend after planning until the plan is approved, rejected or edited'),
   maxReplans: z.number().int().min(0).optional().describe('Replanner calls allowed (default 2)'),
   maxRetries: z.number().int().min(0).optional().describe('Re-runs of a step after a retryable error (default 1)'),
-  maxSteps: z.number().int().min(1).optional().describe('Longest plan accepted (default 10)'),
+  maxPlanSteps: z.number().int().min(1).optional().describe('Longest plan accepted (default 10)'),
   maxStepIterations: z.number().int().min(1).optional().describe('Model turns inside one step (default 5)'),
   concurrency: z.number().int().min(1).optional().describe('Independent steps at once (default 4)'),
 });
+type PlanExecuteInput = z.infer<typeof PlanExecuteInputSchema>;
 
-/** Where a workflow run stands between steps; the run itself lives in the RunStore. */
+/** What passes between the workflow's steps; the run itself lives in the RunStore. */
 const RunStateSchema = z.object({
-  runId: z.string().describe('The run id (the workflow run id)'),
   input: PlanExecuteInputSchema.describe('The task and options the run was started with'),
-  state: z.enum(['running', 'settled', 'ended']).describe('running: steps left; settled: all done or skipped; ended: a result exists'),
-  failures: z.number().describe('Permanent failures waiting for the replanner'),
+  settled: z.boolean().describe('Every step is done or skipped'),
 });
 type RunState = z.infer<typeof RunStateSchema>;
 
@@ -36,42 +38,69 @@ export const ApprovalSchema = z.object({
 });
 
 /** Options of {@link createPlanExecuteWorkflow}. */
-export interface PlanExecuteWorkflowOptions extends Omit<WorkflowRoles, 'store'> {
+export interface PlanExecuteWorkflowOptions extends RoleAgents {
   /** Checkpoints each run after every step transition. @default a new InMemoryRunStore */
-  readonly store?: WorkflowRoles['store'];
+  readonly store?: RunStore;
+  /** Receives every engine event of every run. */
+  readonly onEvent?: PlanRunListener;
+  /** How the planner and the executor obtain structured answers. @default { planner: 'auto', executor: 'auto' } */
+  readonly structuredOutput?: StructuredOutputOptions;
   /** Workflow id. @default 'plan-execute' */
   readonly id?: string;
 }
 
+/** What each workflow step is handed by Mastra and passes on to the run. */
+interface StepHooks {
+  readonly runId: string;
+  readonly abortSignal: AbortSignal;
+  readonly tracingContext?: { currentSpan?: AnySpan } | undefined;
+}
+
 /**
- * The Plan & Execute pattern as a Mastra Workflow, over the same engine functions as the plain
- * loop: `plan` → `approve` (suspends when `requireApproval`) → a loop of `execute` (ready steps in
- * parallel) branching to `replan` after a permanent failure → `synthesize`. The workflow run id is
- * the engine's run id; the run is checkpointed in `store`, so a crashed run restarts without
+ * The Plan & Execute pattern as a Mastra Workflow over the engine's phase functions: `plan`
+ * (startRun, planAndApprove or planRun) → `approve` (suspends when `requireApproval`; approveRun)
+ * → a loop of `iterate` (ready steps in parallel; handleFailures after permanent failures) →
+ * `synthesize` (finishRun). A run that ends early bails out with its result. The workflow run id
+ * is the engine's run id; the run is checkpointed in `store`, so a crashed run restarts without
  * re-running done steps.
  * @example mastra.getWorkflow('planExecute').createRun().then((run) => run.start({ inputData: { task } }))
  */
-export function createPlanExecuteWorkflow({ id = 'plan-execute', store = new InMemoryRunStore(), ...roles }: PlanExecuteWorkflowOptions) {
-  const deps: WorkflowRoles = { ...roles, store };
+export function createPlanExecuteWorkflow({ id = 'plan-execute', store = new InMemoryRunStore(), onEvent, structuredOutput = {}, ...agents }: PlanExecuteWorkflowOptions) {
+  checkOutputModes(structuredOutput);
+  /** The run's input for one workflow step: the agents' roles, the settings from the workflow input, this step's hooks. */
+  const runInput = async ({ task, requireApproval, ...settings }: PlanExecuteInput, hooks: StepHooks) => {
+    void requireApproval; // a workflow switch, not a run setting
+    const listener = bothListeners(onEvent, tracingListener(hooks.tracingContext?.currentSpan));
+    const roles = await agentRunRoles(agents, resolveSettings(settings), { abortSignal: hooks.abortSignal, onEvent: listener }, structuredOutput);
+    return { ...roles, task, runId: hooks.runId, store };
+  };
+
+  /** Runs `phase` on the stored run; whatever ends the run instead is finished and bailed out with. */
+  const onRun = async <T>(input: PlanExecuteInput, hooks: StepHooks, bail: (result: unknown) => unknown, phase: (context: RunContext) => Promise<T>) => {
+    const opened = await loadRun(await runInput(input, hooks));
+    if (opened === null) throw new Error(`Run "${hooks.runId}" is not in the store, although the plan step stored it`);
+    if (!(opened instanceof RunContext)) return bail(asResultOutput(opened)) as never;
+    try {
+      return await phase(opened);
+    } catch (error) {
+      return bail(asResultOutput(await finishRun(opened, error))) as never;
+    }
+  };
 
   const plan = createStep({
     id: 'plan',
     description: 'The planner writes the plan; an invalid plan goes back with the validator messages.',
     inputSchema: PlanExecuteInputSchema,
     outputSchema: RunStateSchema,
-    execute: async ({ inputData, runId, abortSignal, tracingContext }) => {
-      const context = await loadRunContext(deps, runId, inputData, { abortSignal, tracingContext });
-      // Restarted after a crash: carry on from what the store holds.
-      const state = (value: RunState['state'], failures = 0): RunState => ({ runId, input: inputData, state: value, failures });
-      if ((await store.load(runId))?.result) return state('ended');
-      if (context.hasPlan) return state('running', context.pendingFailures.length);
-      context.emit({ type: 'run-started', task: inputData.task });
-      const planned = async () => {
-        context.tracker = PlanTracker.fromPlan(await makePlan(context));
-        await context.checkpoint();
-        return state('running');
-      };
-      return orEnd(context, planned, state('ended'));
+    execute: async ({ inputData, runId, abortSignal, tracingContext, bail }) => {
+      const hooks = { runId, abortSignal, tracingContext };
+      // Restarted after a crash, the run is already stored: carry on from there.
+      if (!(await store.load(runId))) await startRun(await runInput(inputData, hooks));
+      const phase = inputData.requireApproval ? planRun : planAndApprove;
+      return onRun(inputData, hooks, bail, async (context): Promise<RunState> => {
+        await phase(context);
+        return { input: inputData, settled: false };
+      });
     },
   });
 
@@ -82,83 +111,36 @@ export function createPlanExecuteWorkflow({ id = 'plan-execute', store = new InM
     outputSchema: RunStateSchema,
     suspendSchema: z.object({ plan: PlanSchema }),
     resumeSchema: ApprovalSchema,
-    execute: async ({ inputData, runId, abortSignal, tracingContext, suspend, resumeData }) => {
-      if (inputData.state !== 'running' || !inputData.input.requireApproval) return inputData;
-      const context = await loadRunContext(deps, runId, inputData.input, { abortSignal, tracingContext });
-      if (!resumeData) return suspend({ plan: context.tracker.snapshot().initialPlan });
-      const approved = async (): Promise<RunState> => {
-        applyApproval(context, resumeData.approved ? (resumeData.plan ?? true) : false);
-        await context.checkpoint();
+    execute: async ({ inputData, runId, abortSignal, tracingContext, suspend, resumeData, bail }) => {
+      if (!inputData.input.requireApproval) return inputData;
+      return onRun(inputData.input, { runId, abortSignal, tracingContext }, bail, async (context) => {
+        if (!resumeData) return suspend({ plan: context.tracker.snapshot().initialPlan });
+        await approveRun(context, resumeData.approved ? (resumeData.plan ?? true) : false);
         return inputData;
-      };
-      return orEnd<RunState>(context, approved, { ...inputData, state: 'ended' });
+      });
     },
   });
 
-  const execute = createStep({
-    id: 'execute',
-    description: 'Runs every ready step, independent ones in parallel, until none can start or one failed for good.',
+  const iterateStep = createStep({
+    id: 'iterate',
+    description: 'Runs every ready step, independent ones in parallel; after permanent failures the replanner revises, skips or aborts.',
     inputSchema: RunStateSchema,
     outputSchema: RunStateSchema,
-    execute: async ({ inputData, runId, abortSignal, tracingContext }) => {
-      if (inputData.state !== 'running') return inputData;
-      const context = await loadRunContext(deps, runId, inputData.input, { abortSignal, tracingContext });
-      const executed = async (): Promise<RunState> => {
-        await executeReadySteps(context);
-        const failures = context.pendingFailures.length;
-        return { ...inputData, state: failures === 0 && isPlanSettled(context.tracker.list()) ? 'settled' : 'running', failures };
-      };
-      return orEnd(context, executed, { ...inputData, state: 'ended', failures: 0 });
-    },
+    execute: async ({ inputData, runId, abortSignal, tracingContext, bail }) =>
+      onRun(inputData.input, { runId, abortSignal, tracingContext }, bail, async (context): Promise<RunState> => {
+        if ((await iterate(context)) === 'settled') return { ...inputData, settled: true };
+        await handleFailures(context);
+        return inputData;
+      }),
   });
 
-  const replan = createStep({
-    id: 'replan',
-    description: 'After a permanent failure the replanner decides: revise the steps not yet done, skip the failed one, or abort.',
-    inputSchema: RunStateSchema,
-    outputSchema: RunStateSchema,
-    execute: async ({ inputData, runId, abortSignal, tracingContext }) => {
-      const context = await loadRunContext(deps, runId, inputData.input, { abortSignal, tracingContext });
-      const handled = async (): Promise<RunState> => {
-        await handlePendingFailures(context);
-        return { ...inputData, failures: 0 };
-      };
-      return orEnd(context, handled, { ...inputData, state: 'ended', failures: 0 });
-    },
-  });
-
-  const proceed = createStep({
-    id: 'proceed',
-    description: 'No failure: carry on with the next ready steps.',
-    inputSchema: RunStateSchema,
-    outputSchema: RunStateSchema,
-    execute: async ({ inputData }) => inputData,
-  });
-
-  const iteration = createWorkflow({ id: `${id}-iteration`, inputSchema: RunStateSchema, outputSchema: RunStateSchema })
-    .then(execute)
-    .branch([
-      [async ({ inputData }) => inputData.failures > 0, replan],
-      [async ({ inputData }) => inputData.failures === 0, proceed],
-    ])
-    .map(async ({ inputData }) => (inputData.replan ?? inputData.proceed) as RunState)
-    .commit();
-
-  const finish = createStep({
+  const synthesize = createStep({
     id: 'synthesize',
     description: 'The synthesizer merges the step outputs; the run result is stored and returned.',
     inputSchema: RunStateSchema,
     outputSchema: PlanRunResultSchema,
-    execute: async ({ inputData, runId, abortSignal, tracingContext }) => {
-      const stored = await store.load(runId);
-      if (stored?.result) return asResultOutput(stored.result);
-      const context = await loadRunContext(deps, runId, inputData.input, { abortSignal, tracingContext });
-      try {
-        return asResultOutput(await context.finish('completed', await synthesize(context), null));
-      } catch (error) {
-        return asResultOutput(await endRun(context, error));
-      }
-    },
+    execute: async ({ inputData, runId, abortSignal, tracingContext, bail }) =>
+      onRun(inputData.input, { runId, abortSignal, tracingContext }, bail, async (context) => asResultOutput(await finishRun(context))),
   });
 
   return createWorkflow({
@@ -169,7 +151,15 @@ export function createPlanExecuteWorkflow({ id = 'plan-execute', store = new InM
   })
     .then(plan)
     .then(approve)
-    .dountil(iteration, async ({ inputData }) => inputData.state !== 'running')
-    .then(finish)
+    .dountil(iterateStep, async ({ inputData }) => inputData.settled)
+    .then(synthesize)
     .commit();
+}
+
+function bothListeners(first: PlanRunListener | undefined, second: PlanRunListener | undefined): PlanRunListener | undefined {
+  if (!first || !second) return first ?? second;
+  return (event) => {
+    notify(first, event);
+    notify(second, event);
+  };
 }

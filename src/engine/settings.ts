@@ -1,0 +1,99 @@
+import { InvalidOptionsError } from './errors.ts';
+import { describeValue, expectBoolean, expectFunction, expectInteger, MAX_TIMER_MS } from './option-checks.ts';
+import type { Plan } from './plan-schema.ts';
+import { defaultFailurePolicy, type FailurePolicy } from './policy.ts';
+
+/** A human (or code) gate before execution: true approves, false rejects, a Plan replaces the plan. */
+export type ApprovePlan = (plan: Plan) => boolean | Plan | Promise<boolean | Plan>;
+
+/** Every behaviour-changing default of a run, in one place. */
+export const DEFAULTS = Object.freeze({
+  /** A failed step goes to the replanner instead of ending the run. */
+  replanOnFailure: true,
+  /** Replanner calls per run; each revise/skip/abort decision spends one. */
+  maxReplans: 2,
+  /** Re-runs of a step after a retryable error (model/API error, timeout, malformed answer). */
+  maxRetries: 1,
+  /** Model calls inside one step's tool loop (bounded ReAct). */
+  maxStepIterations: 5,
+  /** Longest plan accepted, done steps of a revision included. */
+  maxPlanSteps: 10,
+  /** Independent steps run at once; 1 runs the plan strictly in order. */
+  concurrency: 4,
+  /** Times an invalid plan or revision is sent back to the planner with the validator's messages. */
+  maxPlanRepairs: 2,
+  /** Merge the step outputs with the synthesizer. */
+  synthesize: true,
+});
+
+/** Limits and switches of one run; `DEFAULTS` holds the default of each. */
+export interface RunSettings {
+  /** @default true */
+  readonly replanOnFailure: boolean;
+  /** @default 2 */
+  readonly maxReplans: number;
+  /** @default 1 */
+  readonly maxRetries: number;
+  /** @default 5 */
+  readonly maxStepIterations: number;
+  /** Longest plan accepted, done steps of a revision included. @default 10 */
+  readonly maxPlanSteps: number;
+  /** @default 4 */
+  readonly concurrency: number;
+  /** @default 2 */
+  readonly maxPlanRepairs: number;
+  /** @default true */
+  readonly synthesize: boolean;
+  /** Per-attempt time limit; none by default. */
+  readonly stepTimeoutMs?: number | undefined;
+  /** Token budget for the whole run; none by default. */
+  readonly budget?: { readonly maxTokens: number } | undefined;
+  /** Human gate before execution; none by default. */
+  readonly approvePlan?: ApprovePlan | undefined;
+  /** What to do after a failed attempt. @default defaultFailurePolicy */
+  readonly failurePolicy: FailurePolicy;
+}
+
+/** Run settings as a caller gives them: every field optional. */
+export type RunSettingsInput = Partial<RunSettings>;
+
+/** Names of 0.1 that were renamed, and their new names. */
+const RENAMED: Readonly<Record<string, string>> = { maxSteps: 'maxPlanSteps' };
+
+/** Checks every setting before anything runs and fills in the defaults; throws InvalidOptionsError naming the bad value. */
+export function resolveSettings(input: RunSettingsInput = {}): RunSettings {
+  for (const [old, renamed] of Object.entries(RENAMED)) {
+    if (old in input) throw new InvalidOptionsError(`\`${old}\` was renamed to \`${renamed}\` in 0.2 (see CHANGELOG.md)`);
+  }
+  expectInteger('maxReplans', input.maxReplans, { min: 0 });
+  expectInteger('maxRetries', input.maxRetries, { min: 0 });
+  expectInteger('maxStepIterations', input.maxStepIterations, { min: 1 });
+  expectInteger('maxPlanSteps', input.maxPlanSteps, { min: 1 });
+  expectInteger('concurrency', input.concurrency, { min: 1 });
+  expectInteger('maxPlanRepairs', input.maxPlanRepairs, { min: 0 });
+  expectInteger('stepTimeoutMs', input.stepTimeoutMs, { min: 1, max: MAX_TIMER_MS });
+  if (input.budget !== undefined) {
+    if (typeof input.budget !== 'object' || input.budget === null) {
+      throw new InvalidOptionsError(`Expected \`budget\` to be an object like { maxTokens: 10000 }, got ${describeValue(input.budget)}`);
+    }
+    expectInteger('budget.maxTokens', input.budget.maxTokens, { min: 1 });
+  }
+  expectBoolean('replanOnFailure', input.replanOnFailure);
+  expectBoolean('synthesize', input.synthesize);
+  expectFunction('approvePlan', input.approvePlan);
+  expectFunction('failurePolicy', input.failurePolicy);
+  return {
+    replanOnFailure: input.replanOnFailure ?? DEFAULTS.replanOnFailure,
+    maxReplans: input.maxReplans ?? DEFAULTS.maxReplans,
+    maxRetries: input.maxRetries ?? DEFAULTS.maxRetries,
+    maxStepIterations: input.maxStepIterations ?? DEFAULTS.maxStepIterations,
+    maxPlanSteps: input.maxPlanSteps ?? DEFAULTS.maxPlanSteps,
+    concurrency: input.concurrency ?? DEFAULTS.concurrency,
+    maxPlanRepairs: input.maxPlanRepairs ?? DEFAULTS.maxPlanRepairs,
+    synthesize: input.synthesize ?? DEFAULTS.synthesize,
+    stepTimeoutMs: input.stepTimeoutMs,
+    budget: input.budget,
+    approvePlan: input.approvePlan,
+    failurePolicy: input.failurePolicy ?? defaultFailurePolicy,
+  };
+}

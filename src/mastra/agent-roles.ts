@@ -1,0 +1,47 @@
+import type { Agent } from '@mastra/core/agent';
+import { executorPort } from '../agents/executor.ts';
+import type { StructuredOutputOptions } from '../agents/output-mode.ts';
+import { plannerPort } from '../agents/planner.ts';
+import { synthesizerPort } from '../agents/synthesizer.ts';
+import type { PlanRunListener } from '../engine/events.ts';
+import type { ToolInfo } from '../engine/ports.ts';
+import type { RunRoles } from '../engine/run-input.ts';
+import type { RunSettings } from '../engine/settings.ts';
+
+/** The three role Agents of a run. */
+export interface RoleAgents {
+  /** Writes and revises plans. */
+  readonly planner: Agent;
+  /** Runs steps with its tools. */
+  readonly executor: Agent;
+  /** Merges the outputs. */
+  readonly synthesizer: Agent;
+}
+
+/** The executor Agent's tools as the planner sees them. */
+export async function toolCatalogue(executor: Agent): Promise<ToolInfo[]> {
+  const tools = (await executor.listTools()) as Record<string, { description?: string }>;
+  return Object.entries(tools).map(([name, tool]) => ({ name, description: tool.description ?? '' }));
+}
+
+/**
+ * What the engine needs from three Agents: their ports, the executor's tool catalogue, the
+ * settings and the caller's hooks, with each role's structured-output mode (`auto` when left out).
+ * The one builder both drivers (PlanAndExecute and the workflow) use.
+ */
+export async function agentRunRoles(
+  agents: RoleAgents,
+  settings: RunSettings,
+  hooks: { readonly abortSignal?: AbortSignal | undefined; readonly onEvent?: PlanRunListener | undefined },
+  structuredOutput: StructuredOutputOptions = {},
+): Promise<RunRoles> {
+  return {
+    planner: plannerPort(agents.planner, { mode: structuredOutput.planner }),
+    executor: executorPort(agents.executor, { mode: structuredOutput.executor }),
+    synthesizer: synthesizerPort(agents.synthesizer),
+    tools: await toolCatalogue(agents.executor),
+    settings,
+    abortSignal: hooks.abortSignal,
+    onEvent: hooks.onEvent,
+  };
+}
