@@ -1,5 +1,6 @@
 import { createOpenAI } from '@ai-sdk/openai';
 import type { MastraModelConfig } from '@mastra/core/llm';
+import { parseOutputModes, type StructuredOutputOptions } from './agents/output-mode.ts';
 import { MissingModelError } from './engine/errors.ts';
 import type { ModelRole } from './engine/usage.ts';
 
@@ -78,16 +79,37 @@ export interface RoleModels {
   readonly synthesizer: MastraModelConfig;
 }
 
+/** The role models and, when the environment chooses them, the structured-output modes. */
+export interface EnvModels extends RoleModels {
+  /** From PLAN_EXECUTE_OUTPUT_MODE; absent when it is unset (every role `auto`). */
+  readonly structuredOutput?: StructuredOutputOptions;
+}
+
 /**
- * The model of every role, resolved now with {@link resolveRoleModel}. Call it where the models are
- * needed (not at import time), so that a missing configuration only fails a run that needs a model.
- * @throws MissingModelError when neither OPENAI_API_KEY nor OPENAI_BASE_URL is set.
+ * The structured-output modes PLAN_EXECUTE_OUTPUT_MODE chooses: `auto`, `native` or `prompt` for
+ * every role; `tool` (the executor reports through its final-answer tool, the planner uses
+ * `prompt`); or per role, `planner=prompt,executor=tool`. Undefined when it is unset or blank.
+ * @throws InvalidOptionsError for any other value.
  */
-export function modelsFromEnv(env: ModelEnv = process.env): RoleModels {
+export function outputModesFromEnv(env: ModelEnv = process.env): StructuredOutputOptions | undefined {
+  return parseOutputModes(read(env, 'PLAN_EXECUTE_OUTPUT_MODE'));
+}
+
+/**
+ * The model of every role, resolved now with {@link resolveRoleModel}, and the structured-output
+ * modes of {@link outputModesFromEnv} when set. Spread it into the PlanAndExecute options. Call it
+ * where the models are needed (not at import time), so that a missing configuration only fails a
+ * run that needs a model.
+ * @throws MissingModelError when neither OPENAI_API_KEY nor OPENAI_BASE_URL is set.
+ * @example new PlanAndExecute({ ...modelsFromEnv(), tools });
+ */
+export function modelsFromEnv(env: ModelEnv = process.env): EnvModels {
+  const structuredOutput = outputModesFromEnv(env);
   return {
     planner: resolveRoleModel('planner', env),
     executor: resolveRoleModel('executor', env),
     synthesizer: resolveRoleModel('synthesizer', env),
+    ...(structuredOutput ? { structuredOutput } : {}),
   };
 }
 

@@ -91,10 +91,26 @@ describe('modelsFromEnv', () => {
     const models = modelsFromEnv(env);
 
     expect(Object.keys(models)).toEqual(['planner', 'executor', 'synthesizer']);
-    expect(Object.values(models).map((model) => {
-      const { provider, modelId } = model as unknown as OpenAIModelView;
-      return `${provider} ${modelId}`;
-    })).toEqual(['openai.chat qwen-big', 'openai.chat qwen-small', 'openai.chat qwen-big']);
+    expect(
+      Object.values(models).map((model) => {
+        const { provider, modelId } = model as unknown as OpenAIModelView;
+        return `${provider} ${modelId}`;
+      }),
+    ).toEqual(['openai.chat qwen-big', 'openai.chat qwen-small', 'openai.chat qwen-big']);
+  });
+
+  it('adds the structured-output modes PLAN_EXECUTE_OUTPUT_MODE chooses', () => {
+    const models = modelsFromEnv({ OPENAI_BASE_URL: 'http://localhost:8080/v1', PLAN_EXECUTE_OUTPUT_MODE: 'planner=native,executor=prompt' });
+
+    expect(Object.keys(models)).toEqual(['planner', 'executor', 'synthesizer', 'structuredOutput']);
+    expect(models.structuredOutput).toEqual({ planner: 'native', executor: 'prompt' });
+  });
+
+  it('throws InvalidOptionsError naming PLAN_EXECUTE_OUTPUT_MODE for an unknown mode', () => {
+    const error = catchError(() => modelsFromEnv({ OPENAI_BASE_URL: 'http://localhost:8080/v1', PLAN_EXECUTE_OUTPUT_MODE: 'strict' }));
+
+    expect(error).toMatchObject({ code: 'INVALID_OPTIONS' });
+    expect((error as Error).message).toMatch(/^PLAN_EXECUTE_OUTPUT_MODE="strict" is not valid/);
   });
 
   it('throws MissingModelError for the planner first when nothing is set', () => {

@@ -45,7 +45,7 @@ const PLAN = {
 /**
  * A model that answers the README's task by reading each request, as steps run in parallel:
  * the planner gets PLAN; an executor step first calls `add` with the numbers of its description
- * (s1, s2) or of its dependencies' outputs (s3), then reports the tool's sum; the synthesizer
+ * (s1, s2) or of its dependencies' outputs (s3), then reports the tool's sum with `report_step_outcome`; the synthesizer
  * reports the last step's output.
  */
 function answer(request: RecordedRequest): StubReply {
@@ -61,7 +61,8 @@ function answer(request: RecordedRequest): StubReply {
   const last = messages.at(-1);
   if (last?.role === 'tool') {
     const { sum } = JSON.parse(contentText(last.content)) as { sum: number };
-    return jsonReply({ success: true, output: String(sum), error: null });
+    // On a server other than OpenAI's own API the executor reports through its final-answer tool.
+    return toolCallReply('report_step_outcome', { success: true, output: String(sum), error: null });
   }
   const stepLine = /Your step \((\w+)\): (.*)/.exec(user);
   if (!stepLine) throw new Error('No step in the executor prompt');
@@ -110,15 +111,21 @@ describe('README "Use it" example', () => {
     });
 
     expect(stderr).toBe('');
+    // One `model-called` per role call: the plan, each step's tool loop, the synthesis.
     expect(stdout.split('\n')).toEqual([
       'run-started',
+      'model-called',
       'plan-created',
       'step-started',
       'step-started',
+      'model-called',
       'step-finished',
+      'model-called',
       'step-finished',
       'step-started',
+      'model-called',
       'step-finished',
+      'model-called',
       'synthesis-finished',
       'run-finished',
       'completed (2 + 3) + (4 + 5) = 14',
@@ -132,11 +139,22 @@ describe('README "Use it" example', () => {
       new Set(['POST /v1/chat/completions Bearer not-needed']),
     );
     // What the real `add` tool returned, as the model received it (s1 and s2 run in parallel, so sorted).
-    const toolResults = requests.flatMap((request) => (request.body.messages ?? []).filter((message) => message.role === 'tool').map((message) => contentText(message.content)));
-    expect(toolResults.sort()).toEqual(['{"sum":14}', '{"sum":5}', '{"sum":9}']);
-    const toolArguments = requests.flatMap((request) =>
-      (request.body.messages ?? []).flatMap((message) => (message.tool_calls as Array<{ function: { arguments: string } }> | undefined) ?? []),
+    const toolResults = requests.flatMap((request) =>
+      (request.body.messages ?? []).filter((message) => message.role === 'tool').map((message) => contentText(message.content)),
     );
-    expect(toolArguments.map((call) => call.function.arguments).sort()).toEqual(['{"a":2,"b":3}', '{"a":4,"b":5}', '{"a":5,"b":9}']);
+    expect(toolResults.sort()).toEqual(['{"sum":14}', '{"sum":5}', '{"sum":9}']);
+    const toolCalls = requests.flatMap((request) =>
+      (request.body.messages ?? []).flatMap((message) => (message.tool_calls as Array<{ function: { name: string; arguments: string } }> | undefined) ?? []),
+    );
+    expect(toolCalls.map((call) => `${call.function.name} ${call.function.arguments}`).sort()).toEqual([
+      'add {"a":2,"b":3}',
+      'add {"a":4,"b":5}',
+      'add {"a":5,"b":9}',
+    ]);
+    // Every executor request offered the final-answer tool beside `add`, and none carried a response_format.
+    const executorRequests = requests.filter((request) => contentText(request.body.messages?.[0]?.content).startsWith('You are the executor'));
+    expect(
+      new Set(executorRequests.map((request) => `${request.body.tools?.map((tool) => tool.function.name).join(',')} ${request.body.response_format}`)),
+    ).toEqual(new Set(['add,report_step_outcome undefined']));
   }, 60_000);
 });

@@ -25,7 +25,8 @@ const ANSWER = '(2 + 3) + 4 = 9';
 
 const usage = (promptTokens: number, completionTokens: number): StubUsage => ({ promptTokens, completionTokens });
 const planReply = () => jsonReply(PLAN, usage(100, 40));
-const succeed = (output: string, tokens: StubUsage) => jsonReply({ success: true, output, error: null }, tokens);
+// On a server other than OpenAI's own API, `auto` gives the executor its final-answer tool.
+const succeed = (output: string, tokens: StubUsage) => toolCallReply('report_step_outcome', { success: true, output, error: null }, tokens);
 
 let stub: OpenAIStub | null = null;
 
@@ -37,10 +38,6 @@ async function agentOnStub(script: StubScript, options: Partial<PlanAndExecuteOp
   return { agent: new PlanAndExecute({ ...models, tools: { add }, ...options }), requests: stub.requests, addInputs: inputs };
 }
 
-const schemaProperties = (request: RecordedRequest | undefined) => {
-  const schema = request?.body.response_format?.json_schema?.schema as { properties?: Record<string, unknown> } | undefined;
-  return Object.keys(schema?.properties ?? {});
-};
 const toolNames = (request: RecordedRequest | undefined) => request?.body.tools?.map((tool) => tool.function.name) ?? null;
 const systemRole = (request: RecordedRequest) => /^You are the (\w+)/.exec(String(request.body.messages?.[0]?.content))?.[1];
 
@@ -50,7 +47,7 @@ afterEach(async () => {
 });
 
 describe('PlanAndExecute over the OpenAI Chat Completions wire', () => {
-  it('plans, calls the tool in each step, synthesises, and sums the usage the server reported', async () => {
+  it('plans (JSON in the prompt), calls the tool in each step, reports through report_step_outcome, synthesises, and sums the usage', async () => {
     const { agent, requests, addInputs } = await agentOnStub([
       planReply(),
       toolCallReply('add', { a: 2, b: 3 }, usage(50, 10)),
@@ -98,18 +95,19 @@ describe('PlanAndExecute over the OpenAI Chat Completions wire', () => {
     expect(requests.map((request) => [request.body.model, request.body.stream])).toEqual(Array(6).fill(['gpt-4o-mini', undefined]));
 
     const [planRequest, s1Call, s1Outcome, s2Call, s2Outcome, synthesisRequest] = requests;
-    expect(planRequest!.body.response_format).toMatchObject({ type: 'json_schema', json_schema: { name: 'response', strict: true } });
-    expect(schemaProperties(planRequest)).toEqual(['goal', 'steps', 'rationale']);
-    expect(toolNames(planRequest)).toBeNull();
+    // `auto` on a server other than OpenAI's own API: the planner is asked for JSON in its prompt, with no response_format.
+    expect([planRequest!.body.response_format, toolNames(planRequest)]).toEqual([undefined, null]);
+    expect(String(planRequest!.body.messages![1]!.content)).toContain('Answer with exactly one JSON object and nothing else');
 
+    // The executor gets its tools and report_step_outcome, never a response_format with them.
     for (const request of [s1Call, s1Outcome, s2Call, s2Outcome]) {
-      expect(toolNames(request)).toEqual(['add']);
+      expect(toolNames(request)).toEqual(['add', 'report_step_outcome']);
       expect(request!.body.tools![0]!.function).toMatchObject({
         description: 'Add two numbers',
         parameters: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } }, required: ['a', 'b'] },
       });
       expect(request!.body.tool_choice).toBe('auto');
-      expect(schemaProperties(request)).toEqual(['success', 'output', 'error']);
+      expect(request!.body.response_format).toBeUndefined();
     }
     expect(s1Call!.body.messages!.map((message) => message.role)).toEqual(['system', 'user']);
     expect(s1Outcome!.body.messages!.slice(2)).toEqual([
@@ -139,11 +137,13 @@ describe('PlanAndExecute over the OpenAI Chat Completions wire', () => {
   });
 
   describe('an HTTP error from the server during a step', () => {
-    // Mastra logs every failed model call ("Upstream LLM API error") with console.error.
+    // Mastra logs every failed model call ("Upstream LLM API error") at error level; the role agents send it to debug.
     beforeEach(() => void vi.spyOn(console, 'error').mockImplementation(() => {}));
     afterEach(() => vi.restoreAllMocks());
 
-    it.each([400, 500, 503])('retries the step after a %i (one request per attempt) and completes', async (status) => {
+    const failedCall = (status: number, message: string) => `The executor's model call failed (HTTP ${status}): ${message}`;
+
+    it.each([500, 503])('retries the step after a %i (one request per attempt) and completes', async (status) => {
       const { agent, requests } = await agentOnStub(
         [
           jsonReply({ ...PLAN, steps: [STEPS[0]] }, usage(100, 40)),
@@ -161,7 +161,7 @@ describe('PlanAndExecute over the OpenAI Chat Completions wire', () => {
       expect(result.status).toBe('completed');
       expect(result.finalOutput).toBe('2 + 3 = 5');
       expect(result.steps.map((attempt) => [attempt.attempt, attempt.status, attempt.error, attempt.retryable, attempt.usage.totalTokens])).toEqual([
-        [1, 'failed', `Upstream says ${status}`, true, 0],
+        [1, 'failed', failedCall(status, `Upstream says ${status}`), true, 0],
         [2, 'done', null, false, 142],
       ]);
       expect(eventTrail(events)).toEqual([
@@ -178,28 +178,53 @@ describe('PlanAndExecute over the OpenAI Chat Completions wire', () => {
       // Neither Mastra (Agent maxRetries 0) nor the AI SDK re-sent the failed request: only the engine retried.
       expect(requests.map(systemRole)).toEqual(['planner', 'executor', 'executor', 'executor', 'synthesizer']);
       expect(String(requests[2]!.body.messages![1]!.content)).toContain(
-        `This is attempt 2. The previous attempt failed:\n<data source="previous error">\nUpstream says ${status}\n</data>`,
+        `This is attempt 2. The previous attempt failed:\n<data source="previous error">\n${failedCall(status, `Upstream says ${status}`)}\n</data>`,
       );
       expect(result.usage.totalTokens).toBe(140 + 60 + 82 + 98);
     });
 
+    it('ends the run failed with MODEL_REQUEST_REJECTED after one call on a 400: no retry, no replan', async () => {
+      const { agent, requests } = await agentOnStub(
+        [jsonReply({ ...PLAN, steps: [STEPS[0]] }, usage(100, 40)), httpErrorReply(400, "'response_format' is not supported")],
+        {
+          maxRetries: 2,
+        },
+      );
+
+      const result = await agent.run('What is 2 + 3?');
+
+      expect(result.status).toBe('failed');
+      expect(result.error).toMatchObject({
+        code: 'MODEL_REQUEST_REJECTED',
+        message: "The model server refused the executor's request (HTTP 400): 'response_format' is not supported",
+      });
+      expect(requests.map(systemRole)).toEqual(['planner', 'executor']);
+      expect(result.replanned).toBe(false);
+      expect(console.error).not.toHaveBeenCalled();
+    });
+
     it('fails the run with STEP_FAILED after maxRetries re-runs when replanning is off', async () => {
       const { agent, requests } = await agentOnStub(
-        [jsonReply({ ...PLAN, steps: [STEPS[0]] }, usage(100, 40)), httpErrorReply(500, 'down 1'), httpErrorReply(502, 'down 2'), httpErrorReply(503, 'down 3')],
+        [
+          jsonReply({ ...PLAN, steps: [STEPS[0]] }, usage(100, 40)),
+          httpErrorReply(500, 'down 1'),
+          httpErrorReply(502, 'down 2'),
+          httpErrorReply(503, 'down 3'),
+        ],
         { maxRetries: 2, replanOnFailure: false },
       );
 
       const result = await agent.run('What is 2 + 3?');
 
       expect(result.status).toBe('failed');
-      expect(result.error).toEqual({ code: 'STEP_FAILED', message: 'Step "s1" failed and replanning is off: down 3' });
+      expect(result.error).toEqual({ code: 'STEP_FAILED', message: `Step "s1" failed and replanning is off: ${failedCall(503, 'down 3')}` });
       expect(result.finalOutput).toBe('');
       expect(result.steps.map((attempt) => [attempt.attempt, attempt.status, attempt.error, attempt.retryable])).toEqual([
-        [1, 'failed', 'down 1', true],
-        [2, 'failed', 'down 2', true],
-        [3, 'failed', 'down 3', true],
+        [1, 'failed', failedCall(500, 'down 1'), true],
+        [2, 'failed', failedCall(502, 'down 2'), true],
+        [3, 'failed', failedCall(503, 'down 3'), true],
       ]);
-      expect(result.plan).toMatchObject([{ id: 's1', status: 'failed', attempts: 3, error: 'down 3' }]);
+      expect(result.plan).toMatchObject([{ id: 's1', status: 'failed', attempts: 3, error: failedCall(503, 'down 3') }]);
       expect(requests).toHaveLength(4);
       expect(result.usage).toMatchObject({ inputTokens: 100, outputTokens: 40, totalTokens: 140 });
     });
@@ -220,13 +245,15 @@ describe('PlanAndExecute over the OpenAI Chat Completions wire', () => {
       expect(result.status).toBe('aborted');
       expect(result.error).toEqual({ code: 'RUN_ABORTED', message: 'The run was aborted: The model server is down' });
       expect(result.steps.map((attempt) => [attempt.attempt, attempt.error])).toEqual([
-        [1, 'down 1'],
-        [2, 'down 2'],
+        [1, failedCall(500, 'down 1')],
+        [2, failedCall(500, 'down 2')],
       ]);
       expect(requests.map(systemRole)).toEqual(['planner', 'executor', 'executor', 'planner']);
-      expect(requests[3]!.body.response_format?.type).toBe('json_schema');
-      expect(schemaProperties(requests[3])).toEqual(['action', 'steps', 'rationale']);
-      expect(String(requests[3]!.body.messages![1]!.content)).toContain('<data source="error">\ndown 2\n</data>');
+      // The replanner, in prompt mode here, is shown the decision's fields instead of a response_format.
+      expect(requests[3]!.body.response_format).toBeUndefined();
+      const replanText = String(requests[3]!.body.messages![1]!.content);
+      expect(replanText).toContain(`<data source="error">\n${failedCall(500, 'down 2')}\n</data>`);
+      expect(replanText).toContain('with these fields:\n- action ("revise" | "skip" | "abort"): ');
       expect(result.usage.byRole.planner).toEqual({ inputTokens: 130, outputTokens: 46, totalTokens: 176 });
     });
   });

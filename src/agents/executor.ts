@@ -1,11 +1,16 @@
 import { Agent } from '@mastra/core/agent';
 import type { MastraModelConfig } from '@mastra/core/llm';
+import type { IMastraLogger } from '@mastra/core/logger';
 import type { DynamicArgument } from '@mastra/core/types';
 import type { ToolsInput } from '@mastra/core/agent';
 import { StepOutcomeSchema } from '../engine/plan-schema.ts';
 import type { Executor } from '../engine/ports.ts';
+import { AGENT_DEFAULTS } from './agent-defaults.ts';
+import { quietAgent } from './agent-logger.ts';
+import { chosenOutputMode, rememberOutputMode, resolveOutputMode, type ExecutorOutputMode } from './output-mode.ts';
 import { DATA_RULE, stepPrompt } from './prompts.ts';
-import { callStructured, parseStructured, turnBudgetError } from './structured-call.ts';
+import { readStructured } from './read-structured.ts';
+import { callStructured, turnBudgetError } from './structured-call.ts';
 
 /** The executor's default instructions. */
 export const EXECUTOR_INSTRUCTIONS = `You are the executor of a Plan & Execute agent. You carry out exactly one step of a plan, using the tools you have, then report the outcome.
@@ -25,29 +30,50 @@ export interface ExecutorAgentOptions {
   readonly id?: string;
   /** Display name. @default 'Executor' */
   readonly name?: string;
+  /** Receives Mastra's own log lines at debug level (a failed model call is reported by the run, not dumped on the terminal). @default none */
+  readonly logger?: IMastraLogger;
+  /** How the step outcome is obtained; `executorPort` uses it unless given its own. @default 'auto' */
+  readonly structuredOutput?: ExecutorOutputMode;
 }
 
 /**
  * A Mastra Agent with tools that runs one plan step per call and ends with a `StepOutcome`.
  * @example const executor = createExecutorAgent({ model: openai('gpt-4o-mini'), tools: { add } });
  */
-export function createExecutorAgent({ model, tools = {}, instructions = EXECUTOR_INSTRUCTIONS, id = 'executor', name = 'Executor' }: ExecutorAgentOptions): Agent {
-  return new Agent({ id, name, description: 'Runs one plan step in a bounded tool loop.', instructions, model, tools });
+export function createExecutorAgent(options: ExecutorAgentOptions): Agent {
+  const { model, tools = {}, instructions = EXECUTOR_INSTRUCTIONS, id = 'executor', name = 'Executor', structuredOutput, logger } = options;
+  const agent = new Agent({ id, name, description: 'Runs one plan step in a bounded tool loop.', instructions, model, tools, ...AGENT_DEFAULTS });
+  quietAgent(agent, logger);
+  return rememberOutputMode(agent, 'executor', structuredOutput);
+}
+
+/** Options of `executorPort`. */
+export interface ExecutorPortOptions {
+  /** How the step outcome is obtained. @default the mode the agent was created with, else 'auto' */
+  readonly mode?: ExecutorOutputMode;
 }
 
 /**
  * The engine's Executor, backed by an executor Agent: one `generate` per step attempt, at most
- * `maxIterations` model turns. A turn budget spent on tool calls is a permanent failure (a retry
- * would spend it the same way); a malformed final answer is a retryable ModelOutputError.
+ * `maxIterations` model turns, the outcome obtained in the chosen mode (`auto`: `tool` on any server
+ * but OpenAI's own API, so tool calls are never traded for a response format). A turn budget spent
+ * on tool calls is a permanent failure (a retry would spend it the same way); an answer the
+ * tolerant reader cannot recover is a retryable ModelOutputError; a provider error is classified.
+ * @throws InvalidOptionsError for an unknown mode.
  */
-export function executorPort(agent: Agent): Executor {
+export function executorPort(agent: Agent, { mode }: ExecutorPortOptions = {}): Executor {
+  const chosen = chosenOutputMode('executor', agent, mode);
   return {
     async execute(request) {
       const { abortSignal, maxIterations } = request;
-      const reply = await callStructured(agent, stepPrompt(request), StepOutcomeSchema, { abortSignal, maxSteps: maxIterations });
+      const callMode = await resolveOutputMode('executor', agent, chosen);
+      const callOptions = { abortSignal, maxTurns: maxIterations, mode: callMode, role: 'executor', kind: 'step-outcome' } as const;
+      const reply = await callStructured(agent, stepPrompt(request, callMode), StepOutcomeSchema, callOptions);
       const spent = turnBudgetError(reply, maxIterations);
-      const value = spent ? { success: false, output: '', error: spent } : parseStructured('executor', reply, StepOutcomeSchema);
-      return { value, usage: reply.usage, toolCalls: reply.toolCalls };
+      const read = spent
+        ? { value: { success: false, output: '', error: spent }, repairs: [] }
+        : readStructured('executor', 'step-outcome', reply, StepOutcomeSchema);
+      return { value: read.value, usage: reply.usage, toolCalls: reply.toolCalls, mode: callMode, repairs: read.repairs };
     },
   };
 }

@@ -1,8 +1,12 @@
 import { Agent } from '@mastra/core/agent';
 import type { MastraModelConfig } from '@mastra/core/llm';
+import type { IMastraLogger } from '@mastra/core/logger';
 import type { DynamicArgument } from '@mastra/core/types';
-import { PlanSchema, ReplanDecisionSchema } from '../engine/plan-schema.ts';
+import { ModelPlanSchema, ModelReplanDecisionSchema } from '../engine/plan-schema.ts';
 import type { Planner } from '../engine/ports.ts';
+import { AGENT_DEFAULTS } from './agent-defaults.ts';
+import { quietAgent } from './agent-logger.ts';
+import { chosenOutputMode, rememberOutputMode, resolveOutputMode, type PlannerOutputMode } from './output-mode.ts';
 import { DATA_RULE, planPrompt, replanPrompt } from './prompts.ts';
 import { generateStructured } from './structured-call.ts';
 
@@ -21,6 +25,10 @@ export interface PlannerAgentOptions {
   readonly id?: string;
   /** Display name. @default 'Planner' */
   readonly name?: string;
+  /** Receives Mastra's own log lines at debug level (a failed model call is reported by the run, not dumped on the terminal). @default none */
+  readonly logger?: IMastraLogger;
+  /** How plans and replan decisions are obtained; `plannerPort` uses it unless given its own. @default 'auto' */
+  readonly structuredOutput?: PlannerOutputMode;
 }
 
 /**
@@ -28,16 +36,39 @@ export interface PlannerAgentOptions {
  * (`ReplanDecision`). Use `plannerPort` to drive it from the engine.
  * @example const planner = createPlannerAgent({ model: openai('gpt-4o-mini') });
  */
-export function createPlannerAgent({ model, instructions = PLANNER_INSTRUCTIONS, id = 'planner', name = 'Planner' }: PlannerAgentOptions): Agent {
-  return new Agent({ id, name, description: 'Writes a typed step-by-step plan and revises it after failures.', instructions, model });
+export function createPlannerAgent(options: PlannerAgentOptions): Agent {
+  const { model, instructions = PLANNER_INSTRUCTIONS, id = 'planner', name = 'Planner', structuredOutput, logger } = options;
+  const agent = new Agent({ id, name, description: 'Writes a typed step-by-step plan and revises it after failures.', instructions, model, ...AGENT_DEFAULTS });
+  quietAgent(agent, logger);
+  return rememberOutputMode(agent, 'planner', structuredOutput);
 }
 
-/** The engine's Planner, backed by a planner Agent. */
-export function plannerPort(agent: Agent): Planner {
-  // Only the signal goes on: a request's `maxSteps` caps the plan's length, not the agent's tool loop.
+/** Options of `plannerPort`. */
+export interface PlannerPortOptions {
+  /** How plans and replan decisions are obtained. @default the mode the agent was created with, else 'auto' */
+  readonly mode?: PlannerOutputMode;
+}
+
+/**
+ * The engine's Planner, backed by a planner Agent. Plans and decisions are asked for in the chosen
+ * mode (`auto`: `native` on OpenAI's own API, `prompt` elsewhere), read by the tolerant reader and
+ * validated against the model-facing schemas; provider errors are classified (role `planner` for
+ * plans, `replanner` for decisions).
+ * @throws InvalidOptionsError for an unknown mode (`tool` included: a planner has no tools).
+ */
+export function plannerPort(agent: Agent, { mode }: PlannerPortOptions = {}): Planner {
+  const chosen = chosenOutputMode('planner', agent, mode);
+  // Only the signal goes on: a request's `maxPlanSteps` caps the plan's length, not the agent's tool loop.
   return {
-    plan: (request) => generateStructured(agent, 'planner', planPrompt(request), PlanSchema, { abortSignal: request.abortSignal }),
-    replan: (request) =>
-      generateStructured(agent, 'replanner', replanPrompt(request), ReplanDecisionSchema, { abortSignal: request.abortSignal }),
+    plan: async (request) => {
+      const callMode = await resolveOutputMode('planner', agent, chosen);
+      const options = { abortSignal: request.abortSignal, mode: callMode, role: 'planner', kind: 'plan', goal: request.task } as const;
+      return generateStructured(agent, planPrompt(request), ModelPlanSchema, options);
+    },
+    replan: async (request) => {
+      const callMode = await resolveOutputMode('planner', agent, chosen);
+      const options = { abortSignal: request.abortSignal, mode: callMode, role: 'replanner', kind: 'replan' } as const;
+      return generateStructured(agent, replanPrompt(request), ModelReplanDecisionSchema, options);
+    },
   };
 }

@@ -1,16 +1,23 @@
 import type { Agent } from '@mastra/core/agent';
 import type { RequestContext } from '@mastra/core/request-context';
 import type { z } from 'zod';
-import { ModelOutputError, RunCancelledError } from '../engine/errors.ts';
+import { RunCancelledError, type ModelCallRole } from '../engine/errors.ts';
 import type { TokenUsage } from '../engine/usage.ts';
-import { formatZodIssues } from '../engine/validate-plan.ts';
+import type { StructuredOutputMode } from './output-mode.ts';
+import { modelApiKeys } from './model-server.ts';
+import { classifyModelError } from './provider-errors.ts';
+import { countWorkToolCalls, lastReportedOutcome, REPORT_TOOL_NAME, reportStepOutcomeTool, stopWhenReported, type TurnLike } from './report-tool.ts';
+import { isReadable, readStructured } from './read-structured.ts';
+import type { AnswerKind } from './tolerant-reader.ts';
+
+export { notJsonIssue, readStructured } from './read-structured.ts';
 
 interface GenerateLike {
   text?: string;
   object?: unknown;
   finishReason?: string;
   totalUsage?: { inputTokens?: number; outputTokens?: number; totalTokens?: number };
-  steps?: ReadonlyArray<{ toolCalls?: readonly unknown[] }>;
+  steps?: readonly TurnLike[];
 }
 
 /** A Mastra usage object as plain token counts. */
@@ -20,92 +27,114 @@ export function toTokenUsage(usage: GenerateLike['totalUsage']): TokenUsage {
   return { inputTokens, outputTokens, totalTokens: usage?.totalTokens ?? inputTokens + outputTokens };
 }
 
-/** One structured agent call before its answer is parsed. */
+/** One structured agent call before its answer is read. */
 export interface RawStructuredReply {
   /** The model's final text. */
   readonly text: string;
-  /** What Mastra parsed, or null. */
+  /** A value already parsed: what Mastra parsed (`native`) or the `report_step_outcome` arguments (`tool`); null when none. */
   readonly object: unknown;
   /** Tokens of every model call it took. */
   readonly usage: TokenUsage;
-  /** Tool calls made on the way. */
+  /** Tool calls made on the way (the final-answer tool not counted). */
   readonly toolCalls: number;
-  /** Why the model stopped: 'stop', or 'tool-calls' when the turn budget ran out mid-loop. */
+  /** Why the model stopped: 'stop', or 'tool-calls' when the loop ended on tool calls. */
   readonly finishReason: string;
+  /** How the answer was asked for. */
+  readonly mode: StructuredOutputMode;
 }
 
 /** Options of one structured call. */
 export interface StructuredCallOptions {
   /** Cancels the call. */
   readonly abortSignal: AbortSignal;
+  /** How to ask for the answer. */
+  readonly mode: StructuredOutputMode;
+  /** Whose call it is, for errors. */
+  readonly role: ModelCallRole;
+  /** Which answer the tolerant reader expects (`tool` mode stops on the first readable report). */
+  readonly kind: AnswerKind;
   /** Model turns allowed (the tool-loop budget). */
-  readonly maxSteps?: number;
+  readonly maxTurns?: number;
   /** Per-call values the agent's tools read (`context.requestContext`). */
   readonly requestContext?: RequestContext;
 }
 
-/** The failure of a step whose model spent its turn budget on tool calls, or null. */
+/** The failure of a step whose model spent its turn budget on tool calls without reporting, or null. */
 export function turnBudgetError(reply: RawStructuredReply, maxIterations: number): string | null {
-  return reply.finishReason === 'tool-calls' ? `The step used all ${maxIterations} model turns on tool calls without a final answer` : null;
+  const reported = reply.mode === 'tool' && reply.object !== null;
+  return reply.finishReason === 'tool-calls' && !reported ? `The step used all ${maxIterations} model turns on tool calls without a final answer` : null;
 }
 
 /**
- * Calls `agent` with structured output (fallback mode, so Mastra never throws or logs on a
- * malformed answer); an aborted call, which Mastra resolves, becomes RunCancelledError.
+ * Calls `agent` for a structured answer in `options.mode`:
+ * - `native`: Mastra structured output (`response_format`), fallback strategy so Mastra never
+ *   throws or logs on a malformed answer;
+ * - `prompt`: a plain call; the prompt itself asks for JSON;
+ * - `tool`: the `report_step_outcome` tool added for this call, the loop stopped right after a
+ *   readable report. Never tools and a `response_format` together unless the mode is `native`.
+ * A provider error is classified (request rejected, server unavailable, transient); an aborted
+ * call, which Mastra resolves, becomes RunCancelledError.
  */
-export async function callStructured(
-  agent: Agent,
-  prompt: string,
-  schema: z.ZodType,
-  options: StructuredCallOptions,
-): Promise<RawStructuredReply> {
-  const result = (await agent.generate(prompt, {
-    abortSignal: options.abortSignal,
-    ...(options.maxSteps === undefined ? {} : { maxSteps: options.maxSteps }),
-    ...(options.requestContext ? { requestContext: options.requestContext } : {}),
-    structuredOutput: { schema, errorStrategy: 'fallback', fallbackValue: null },
-  })) as GenerateLike;
+export async function callStructured(agent: Agent, prompt: string, schema: z.ZodType, options: StructuredCallOptions): Promise<RawStructuredReply> {
+  const { abortSignal, mode } = options;
+  let result: GenerateLike;
+  try {
+    result = (await agent.generate(prompt, {
+      abortSignal,
+      ...(options.maxTurns === undefined ? {} : { maxSteps: options.maxTurns }),
+      ...(options.requestContext ? { requestContext: options.requestContext } : {}),
+      ...modeOptions(mode, schema, options.kind),
+    })) as GenerateLike;
+  } catch (error) {
+    throw await classifiedCallError(agent, error, options.role, abortSignal);
+  }
   const finishReason = result.finishReason ?? 'unknown';
-  if (finishReason === 'aborted' || options.abortSignal.aborted) throw new RunCancelledError();
-  return {
-    text: result.text ?? '',
-    object: result.object ?? null,
-    usage: toTokenUsage(result.totalUsage),
-    toolCalls: (result.steps ?? []).reduce((count, step) => count + (step.toolCalls?.length ?? 0), 0),
-    finishReason,
-  };
+  if (finishReason === 'aborted' || abortSignal.aborted) throw new RunCancelledError();
+  const steps = result.steps ?? [];
+  const object = mode === 'tool' ? lastReportedOutcome(steps) : result.object;
+  return { text: result.text ?? '', object: object ?? null, usage: toTokenUsage(result.totalUsage), toolCalls: countWorkToolCalls(steps), finishReason, mode };
 }
 
-/** The reply's answer checked against `schema`; a mismatch is a ModelOutputError with the raw text and the cost. */
-export function parseStructured<S extends z.ZodType>(role: string, reply: RawStructuredReply, schema: S): z.infer<S> {
-  const candidate = reply.object ?? parseJson(reply.text);
-  if (candidate === undefined) throw new ModelOutputError(role, reply.text, [NOT_JSON], reply.usage);
-  const parsed = schema.safeParse(candidate);
-  if (!parsed.success) throw new ModelOutputError(role, reply.text, formatZodIssues(parsed.error), reply.usage);
-  return parsed.data;
+/**
+ * What a failed `agent.generate` throws on: RunCancelledError after the signal fired, else the
+ * provider error classified, with the agent's API key masked in the provider's message.
+ */
+export async function classifiedCallError(agent: Agent, error: unknown, role: ModelCallRole, abortSignal: AbortSignal): Promise<unknown> {
+  if (abortSignal.aborted) return new RunCancelledError({ cause: error });
+  return classifyModelError(error, role, { secrets: await modelApiKeys(agent) });
 }
 
-/** What a model is told when its answer held no JSON at all. */
-export const NOT_JSON = 'The answer is not JSON; answer with exactly one JSON object that matches the schema.';
+/** The `agent.generate` options of one mode. */
+function modeOptions(mode: StructuredOutputMode, schema: z.ZodType, kind: AnswerKind): Record<string, unknown> {
+  switch (mode) {
+    case 'native':
+      return { structuredOutput: { schema, errorStrategy: 'fallback', fallbackValue: null } };
+    case 'prompt':
+      return {};
+    case 'tool':
+      return {
+        toolsets: { finalAnswer: { [REPORT_TOOL_NAME]: reportStepOutcomeTool } },
+        stopWhen: stopWhenReported((outcome) => isReadable(kind, schema, outcome)),
+      };
+  }
+}
 
-/** `callStructured` then `parseStructured`. */
+/** A role's structured answer with what it cost, how it was asked for and what the reader repaired. */
+export interface StructuredReply<T> {
+  readonly value: T;
+  readonly usage: TokenUsage;
+  readonly mode: StructuredOutputMode;
+  readonly repairs: readonly string[];
+}
+
+/** `callStructured` then `readStructured`. */
 export async function generateStructured<S extends z.ZodType>(
   agent: Agent,
-  role: string,
   prompt: string,
   schema: S,
-  options: StructuredCallOptions,
-): Promise<{ value: z.infer<S>; usage: TokenUsage }> {
+  options: StructuredCallOptions & { readonly goal?: string },
+): Promise<StructuredReply<z.infer<S>>> {
   const reply = await callStructured(agent, prompt, schema, options);
-  return { value: parseStructured(role, reply, schema), usage: reply.usage };
-}
-
-/** JSON in the text, with or without a Markdown code fence; undefined when there is none. */
-function parseJson(text: string): unknown {
-  const fenced = /```(?:json)?\s*([\s\S]*?)```/.exec(text);
-  try {
-    return JSON.parse(fenced?.[1] ?? text);
-  } catch {
-    return undefined;
-  }
+  const { value, repairs } = readStructured(options.role, options.kind, reply, schema, { goal: options.goal });
+  return { value, usage: reply.usage, mode: reply.mode, repairs };
 }

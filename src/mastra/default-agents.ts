@@ -1,8 +1,9 @@
 import type { Agent, ToolsInput } from '@mastra/core/agent';
 import { createExecutorAgent } from '../agents/executor.ts';
 import { createPlannerAgent } from '../agents/planner.ts';
+import type { StructuredOutputOptions } from '../agents/output-mode.ts';
 import { createSynthesizerAgent } from '../agents/synthesizer.ts';
-import { resolveRoleModel, type ModelEnv } from '../models.ts';
+import { outputModesFromEnv, resolveRoleModel, type ModelEnv } from '../models.ts';
 import { createFileTools } from '../tools/file-tools.ts';
 import { createRunCommandTool } from '../tools/run-command.ts';
 import { Workspace } from '../tools/workspace.ts';
@@ -17,13 +18,26 @@ export interface DefaultAgents {
   readonly synthesizer: Agent;
 }
 
+/** Options of `createDefaultAgents`. */
+export interface DefaultAgentsOptions {
+  /** Where the models and PLAN_EXECUTE_OUTPUT_MODE are read. @default process.env */
+  readonly env?: ModelEnv;
+  /** The executor's workspace, created on first use. */
+  readonly workspaceDir: string;
+  /** Structured-output mode per role. @default from PLAN_EXECUTE_OUTPUT_MODE, else `auto` for every role */
+  readonly structuredOutput?: StructuredOutputOptions;
+}
+
 /**
  * Role agents whose models come from the environment when they are first used (not at import),
  * so the playground starts without a key and a call without one fails with a MissingModelError
  * naming OPENAI_API_KEY and OPENAI_BASE_URL. The executor gets the sandboxed file and command
- * tools in `workspaceDir`, created on first use.
+ * tools in `workspaceDir`, created on first use. The agents remember their structured-output modes,
+ * so the ports built from them (PlanAndExecute, the workflow) use them.
+ * @throws InvalidOptionsError when PLAN_EXECUTE_OUTPUT_MODE (or `structuredOutput`) names an unknown mode.
  */
-export function createDefaultAgents({ env = process.env, workspaceDir }: { env?: ModelEnv; workspaceDir: string }): DefaultAgents {
+export function createDefaultAgents({ env = process.env, workspaceDir, structuredOutput }: DefaultAgentsOptions): DefaultAgents {
+  const modes = structuredOutput ?? outputModesFromEnv(env);
   let tools: Promise<ToolsInput> | null = null;
   const executorTools = () =>
     (tools ??= Workspace.create(workspaceDir).then((workspace) => {
@@ -31,8 +45,8 @@ export function createDefaultAgents({ env = process.env, workspaceDir }: { env?:
       return { readFile, writeFile, listFiles, runCommand: createRunCommandTool({ workspace, allowedCommands: DEFAULT_ALLOWED_COMMANDS }) };
     }));
   return {
-    planner: createPlannerAgent({ model: () => resolveRoleModel('planner', env) }),
-    executor: createExecutorAgent({ model: () => resolveRoleModel('executor', env), tools: executorTools }),
+    planner: createPlannerAgent({ model: () => resolveRoleModel('planner', env), structuredOutput: modes?.planner }),
+    executor: createExecutorAgent({ model: () => resolveRoleModel('executor', env), tools: executorTools, structuredOutput: modes?.executor }),
     synthesizer: createSynthesizerAgent({ model: () => resolveRoleModel('synthesizer', env) }),
   };
 }

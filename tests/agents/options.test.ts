@@ -61,12 +61,12 @@ describe('PlanAndExecute given Agents', () => {
   });
 
   it('lets a planner Agent with tools use them, whatever the plan length limit', async () => {
-    // maxSteps caps the plan's length; it must not become the planner's tool-loop budget.
+    // maxPlanSteps caps the plan's length; it must not become the planner's tool-loop budget.
     const plannerModel = createScriptedModel([toolCall('add', { a: 2, b: 5 }), scriptPlan(oneAddStep), text('The sum is 7.')], { name: 'planner' });
     const executorModel = createScriptedModel([toolCall('add', { a: 2, b: 5 }), succeed('sum is 7')], { name: 'executor' });
     const add = createAddTool();
     const planner = new Agent({ id: 'planner', name: 'Planner', instructions: PLANNER_INSTRUCTIONS, model: plannerModel, tools: { add: add.tool } });
-    const agent = new PlanAndExecute({ planner, executor: createExecutorAgent({ model: executorModel, tools: { add: add.tool } }), maxSteps: 1 });
+    const agent = new PlanAndExecute({ planner, executor: createExecutorAgent({ model: executorModel, tools: { add: add.tool } }), maxPlanSteps: 1 });
     const { events, onEvent } = recordEvents();
 
     const result = await agent.run('Add 2 and 5', { onEvent });
@@ -121,8 +121,8 @@ describe('PlanAndExecute options', () => {
     ['concurrency 0', { concurrency: 0 }, 'Expected `concurrency` to be an integer from 1 and up, got 0 (number)'],
     ['maxRetries -1', { maxRetries: -1 }, 'Expected `maxRetries` to be an integer from 0 and up, got -1 (number)'],
     ['maxStepIterations 1.5', { maxStepIterations: 1.5 }, 'Expected `maxStepIterations` to be an integer from 1 and up, got 1.5 (number)'],
-    ['maxReplans "2"', { maxReplans: '2' }, 'Expected `maxReplans` to be an integer from 0 and up, got 2 (string)'],
-    ['replanOnFailure "no"', { replanOnFailure: 'no' }, 'Expected `replanOnFailure` to be a boolean, got no (string)'],
+    ['maxReplans "2"', { maxReplans: '2' }, 'Expected `maxReplans` to be an integer from 0 and up, got "2" (string)'],
+    ['replanOnFailure "no"', { replanOnFailure: 'no' }, 'Expected `replanOnFailure` to be a boolean, got "no" (string)'],
     ['no planner', { planner: undefined }, 'Expected `planner` to be a Mastra Agent or a language model, got undefined'],
     ['no executor', { executor: null }, 'Expected `executor` to be a Mastra Agent or a language model, got null'],
   ])('throws InvalidOptionsError for %s', (_name, options, message) => {

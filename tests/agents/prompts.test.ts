@@ -10,7 +10,7 @@ const request = {
   failedStep: step('a'),
   error: 'A broke',
   remaining: [step('b')],
-  maxSteps: 5,
+  maxPlanSteps: 5,
   feedback: [],
   abortSignal: new AbortController().signal,
 };

@@ -5,7 +5,8 @@ import { addStep, createAddTool, createFailingTool, dataBlock, eventTrail, fail,
 import { plan, step } from '../helpers/plans.ts';
 
 const lookupStep = step('s1', [], { description: 'Look up the rate', toolHint: 'lookup' });
-const NOT_AN_OBJECT = 'The executor answer does not match its schema: The answer is not JSON; answer with exactly one JSON object that matches the schema.';
+const NOT_AN_OBJECT =
+  'The executor answer does not match its schema: The answer is not JSON; answer with exactly one JSON object with the fields success, output, error.';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -34,11 +35,7 @@ describe('PlanAndExecute step failures', () => {
 
     it('replans around the failing tool when replanning is on', async () => {
       const planner = createScriptedModel(
-        [
-          scriptPlan(plan([lookupStep])),
-          scriptReplan({ action: 'revise', steps: [addStep('s2')], rationale: 'Compute it instead' }),
-          text('10 USD is 9 EUR.'),
-        ],
+        [scriptPlan(plan([lookupStep])), scriptReplan({ action: 'revise', steps: [addStep('s2')], rationale: 'Compute it instead' }), text('10 USD is 9 EUR.')],
         { name: 'planner' },
       );
       const executor = createScriptedModel(
@@ -69,8 +66,7 @@ describe('PlanAndExecute step failures', () => {
 
       const result = await agent.run('Add 1 and 2', { onEvent });
 
-      const secondError =
-        'The executor answer does not match its schema: output: Invalid input: expected string, received undefined; error: Invalid input: expected string, received undefined';
+      const secondError = 'The executor answer does not match its schema: output: Invalid input: expected string, received undefined';
       expect(result.status).toBe('failed');
       expect(result.error).toEqual({ code: 'STEP_FAILED', message: `Step "s1" failed and replanning is off: ${secondError}` });
       expect(result.steps.map((attempt) => [attempt.attempt, attempt.status, attempt.error, attempt.retryable, attempt.usage.totalTokens])).toEqual([
@@ -113,7 +109,7 @@ describe('PlanAndExecute step failures', () => {
   });
 
   it('retries a step whose model call throws an API error', async () => {
-    // Mastra reports the model error with console.error ("Error in agent stream") before it rethrows.
+    // Mastra logs a failed model call at error level; the role agents send that to debug, off the terminal.
     const consoleError = vi.spyOn(console, 'error').mockImplementation(() => {});
     const planner = createScriptedModel([scriptPlan(plan([step('s1')])), text('Done.')], { name: 'planner' });
     const executor = createScriptedModel([error(new Error('503 Service Unavailable')), succeed('s1 done')], { name: 'executor' });
@@ -127,7 +123,7 @@ describe('PlanAndExecute step failures', () => {
       [2, 'done', null, false],
     ]);
     expect([executor.calls.length, executor.remaining]).toEqual([2, 0]);
-    expect(consoleError).toHaveBeenCalledWith('Error in agent stream', expect.objectContaining({ modelId: 'executor' }));
+    expect(consoleError).not.toHaveBeenCalled();
   });
 
   it('fails a step for good, without a retry, when the model spends every turn on tool calls', async () => {

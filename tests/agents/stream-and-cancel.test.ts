@@ -90,7 +90,7 @@ describe('PlanAndExecute.stream', () => {
     }
 
     expect(await waiting.settled).toBe('aborted');
-    expect(seen).toEqual(['run-started', 'plan-created', 'step-started']);
+    expect(seen).toEqual(['run-started', 'model-called', 'plan-created', 'step-started']);
     expect([planner.calls.length, executor.calls.length]).toEqual([1, 1]);
   });
 });

@@ -1,0 +1,129 @@
+import { dataBlocks, fitToFormat, lastResultOf, promptText, requestRole, stepOf } from './brain-reading.ts';
+import type { Brain, BrainReply, BrainRequest } from './types.ts';
+
+// A deterministic brain for the conformance task "write a file, then read it back and report its
+// content". It plays every role from what the request says, in whichever structured-output mode
+// the library uses: (a) a native response format (answers JSON with exactly the schema's fields),
+// (b) JSON asked for in the prompt (answers JSON, fenced if asked), (c) a final-answer tool
+// `report_step_outcome` among the tools (calls it to finish a step).
+
+/** The file the task writes and reads. */
+export const NOTE_PATH = 'note.txt';
+/** What the task writes into it. */
+export const NOTE_CONTENT = 'hello from the plan';
+/** The task, as a conformance test gives it to the agent. */
+export const NOTE_TASK = `Write the text "${NOTE_CONTENT}" to the file ${NOTE_PATH}, then read the file back and report its content.`;
+/** The final-answer tool of mode (c); its arguments are the step outcome {success, output, error}. */
+export const FINAL_ANSWER_TOOL = 'report_step_outcome';
+/** The tools the executor uses (the keys of `createFileTools`). */
+export const WRITE_TOOL = 'writeFile';
+export const READ_TOOL = 'readFile';
+
+/** Options of {@link createTaskBrain}. */
+export interface TaskBrainOptions {
+  /** JSON answered without a response format goes in a ```json fence. @default false */
+  readonly fenceJson?: boolean;
+  /**
+   * When a step needs a tool but no tool call can get out (the server drops them):
+   * `fabricate` claims success as a constrained model does (ollama/ollama#13750, "hallucinated JSON");
+   * `admit` reports the step failed. @default 'fabricate'
+   */
+  readonly withoutTools?: 'fabricate' | 'admit';
+}
+
+interface Outcome extends Record<string, unknown> {
+  readonly success: boolean;
+  readonly output: string;
+  readonly error: string | null;
+}
+
+/** The plan: write, then read back; the tool hints name the tools the planner was told about. */
+export function notePlan(prompt: string) {
+  const hint = (tool: string) => (new RegExp(`\\b${tool}\\b`).test(prompt) ? tool : null);
+  return {
+    goal: `Write "${NOTE_CONTENT}" to ${NOTE_PATH}, read it back and report its content`,
+    steps: [
+      {
+        id: 's1',
+        description: `Write the text "${NOTE_CONTENT}" to the file ${NOTE_PATH}`,
+        expectedOutput: `${NOTE_PATH} exists and holds the text`,
+        dependsOn: [],
+        toolHint: hint(WRITE_TOOL),
+      },
+      {
+        id: 's2',
+        description: `Read the file ${NOTE_PATH} back and report its content`,
+        expectedOutput: `The content of ${NOTE_PATH}`,
+        dependsOn: ['s1'],
+        toolHint: hint(READ_TOOL),
+      },
+    ],
+    rationale: 'The file must exist before it can be read back.',
+  };
+}
+
+/** The brain. Throws (the server answers 500) for a request whose role it cannot tell. */
+export function createTaskBrain({ fenceJson = false, withoutTools = 'fabricate' }: TaskBrainOptions = {}): Brain {
+  const json = (request: BrainRequest, value: Record<string, unknown>): BrainReply => {
+    const text = JSON.stringify(fitToFormat(value, request.responseFormat));
+    return { content: fenceJson && !request.responseFormat ? `\`\`\`json\n${text}\n\`\`\`` : text };
+  };
+  return (request) => {
+    switch (requestRole(request)) {
+      case 'planner':
+        return json(request, notePlan(promptText(request)));
+      case 'replanner':
+        return json(request, { action: 'abort', steps: null, rationale: 'The task brain does not revise plans.' });
+      case 'executor':
+        return executorReply(request, withoutTools, (outcome) => json(request, outcome));
+      case 'synthesizer':
+        return { content: synthesis(promptText(request)) };
+      default:
+        throw new Error('task brain: cannot tell which role this request is for');
+    }
+  };
+}
+
+function executorReply(request: BrainRequest, withoutTools: 'fabricate' | 'admit', answer: (outcome: Outcome) => BrainReply): BrainReply {
+  const finish = (outcome: Outcome): BrainReply => {
+    const finalTool = request.toolCallsAllowed && request.tools.some((tool) => tool.name === FINAL_ANSWER_TOOL);
+    const reported = lastResultOf(request, FINAL_ANSWER_TOOL) !== undefined;
+    return finalTool && !reported ? { toolCalls: [{ name: FINAL_ANSWER_TOOL, arguments: outcome }] } : answer(outcome);
+  };
+  const description = stepOf(request)?.description ?? '';
+  const kind = /\bread\b/i.test(description) ? READ_TOOL : /\b(write|save|create)\b/i.test(description) ? WRITE_TOOL : null;
+  if (!kind) return finish({ success: true, output: `Done: ${description}`, error: null });
+  const result = lastResultOf(request, kind);
+  if (result !== undefined) return finish(outcomeOf(kind, result));
+  const offered = request.tools.some((tool) => tool.name === kind);
+  if (offered && request.toolCallsAllowed) {
+    const args = kind === WRITE_TOOL ? { path: NOTE_PATH, content: NOTE_CONTENT } : { path: NOTE_PATH };
+    return { toolCalls: [{ name: kind, arguments: args }] };
+  }
+  if (offered && withoutTools === 'fabricate')
+    return finish(
+      kind === WRITE_TOOL
+        ? { success: true, output: `Wrote "${NOTE_CONTENT}" to ${NOTE_PATH}.`, error: null }
+        : { success: true, output: NOTE_CONTENT, error: null },
+    );
+  return finish({
+    success: false,
+    output: '',
+    error: `The ${kind} tool is not available, so ${NOTE_PATH} could not be ${kind === WRITE_TOOL ? 'written' : 'read'}.`,
+  });
+}
+
+/** The step outcome a tool result supports: the workspace tools answer `{ ok, … }` or `{ ok: false, error }`. */
+function outcomeOf(tool: string, result: unknown): Outcome {
+  const value = (typeof result === 'object' && result !== null ? result : {}) as { ok?: boolean; error?: string; content?: string; bytes?: number };
+  if (value.ok === false) return { success: false, output: '', error: value.error ?? `${tool} failed` };
+  if (tool === READ_TOOL) return { success: true, output: typeof value.content === 'string' ? value.content : String(result), error: null };
+  return { success: true, output: `Wrote ${value.bytes ?? NOTE_CONTENT.length} bytes to ${NOTE_PATH}.`, error: null };
+}
+
+/** The final answer: the last step result quoted in the prompt. */
+function synthesis(prompt: string): string {
+  const results = dataBlocks(prompt).filter((block) => block.source !== 'task');
+  const last = results.at(-1);
+  return last ? `The file ${NOTE_PATH} contains: ${last.content}` : 'No step produced output.';
+}

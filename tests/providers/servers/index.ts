@@ -1,0 +1,17 @@
+// Loopback stand-ins of OpenAI-compatible model servers, each following its server's documented
+// behaviour (sources next to each rule), with a brain deciding what the model says. See
+// /work/notes/servers-report.md for the rules, their sources and how to use them.
+
+export { askBrain, estimateTokens } from './brain-call.ts';
+export { askedFields, dataBlocks, fitToFormat, lastResultOf, promptText, requestRole, stepOf, toolResults, type RequestRole } from './brain-reading.ts';
+export { createTaskBrain, FINAL_ANSWER_TOOL, NOTE_CONTENT, NOTE_PATH, NOTE_TASK, notePlan, READ_TOOL, WRITE_TOOL, type TaskBrainOptions } from './brain.ts';
+export { startChatServer, type ChatRules, type ChatServerDefinition } from './chat-server.ts';
+export { closedLoopbackAddress, startRateLimitedServer, startUnauthorizedServer, type ClosedAddress, type RateLimitedServerOptions } from './failures.ts';
+export { llamaCppContent, startLlamaCppServer, THINK_BLOCK } from './llama-cpp.ts';
+export { LM_STUDIO_JSON_OBJECT_ERROR, startLmStudioServer, type LmStudioServerOptions } from './lm-studio.ts';
+export { ollamaModelName, startNoToolsServer, startOllamaServer, type OllamaServerOptions } from './ollama.ts';
+export { startOpenAIChatServer, type OpenAIServerOptions } from './openai-chat.ts';
+export { maskApiKey } from './openai-errors.ts';
+export { startOpenAIResponsesServer } from './openai-responses.ts';
+export { startVllmServer, type VllmServerOptions } from './vllm.ts';
+export type * from './types.ts';
