@@ -10,10 +10,10 @@ import { LibSQLStore } from '@mastra/libsql';
 import { PinoLogger } from '@mastra/loggers';
 import { Mastra } from '@mastra/core/mastra';
 import { MastraStorageExporter, Observability, SensitiveDataFilter } from '@mastra/observability';
+import { createReleaseWorkflow } from '../examples/release-checklist/index.ts';
 import { LibSQLRunStore } from '../storage/libsql-run-store.ts';
 import { createDefaultAgents } from './default-agents.ts';
 import { createPlanExecuteWorkflow } from './workflows/plan-execute-workflow.ts';
-import { createReleaseWorkflow } from './workflows/release-workflow.ts';
 
 const databaseUrl = process.env.MASTRA_DB_URL?.trim() || `file:${resolve('mastra.db')}`;
 const agents = createDefaultAgents({ workspaceDir: process.env.PLAN_EXECUTE_WORKSPACE?.trim() || resolve('workspace') });

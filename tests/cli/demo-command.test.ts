@@ -10,10 +10,10 @@ describe('plan-execute demo', { timeout: 90_000 }, () => {
     expect(normalise(stdout)).toBe(`== 1/3 release 1.4.2 to staging: every check passes ==
 run <id>: Release 1.4.2 to staging for web: fetch the build once, then smoke-test, deploy and verify each ser…
   plan (4 steps): Release 1.4.2 of web to staging
-    - build: [build] Fetch the CI build of 1.4.2 and check it is green
-    - smoke-web: [smoke web] Run the smoke suite of 1.4.2 against web (after build)
-    - deploy-web: [deploy web] Deploy 1.4.2 of web to staging (after smoke-web)
-    - verify-web: [verify web] Check web is healthy on 1.4.2 (after deploy-web)
+    - build: Fetch the CI build of 1.4.2 and check it is green
+    - smoke-web: Run the smoke suite of 1.4.2 against web (after build)
+    - deploy-web: Deploy 1.4.2 of web to staging (after smoke-web)
+    - verify-web: Check web is healthy on 1.4.2 (after deploy-web)
   > build started
   [x] build: build 1.4.2 is green: sha 9e1c4b7, artifact registry.example.com/shop:1.4.2
   > smoke-web started
@@ -31,20 +31,20 @@ release 1.4.2 to staging (web): succeeded
 == 2/3 release 1.4.3 to staging: the smoke test fails with missing_migration; the replanner inserts a fix ==
 run <id>: Release 1.4.3 to staging for web: fetch the build once, then smoke-test, deploy and verify each ser…
   plan (4 steps): Release 1.4.3 of web to staging
-    - build: [build] Fetch the CI build of 1.4.3 and check it is green
-    - smoke-web: [smoke web] Run the smoke suite of 1.4.3 against web (after build)
-    - deploy-web: [deploy web] Deploy 1.4.3 of web to staging (after smoke-web)
-    - verify-web: [verify web] Check web is healthy on 1.4.3 (after deploy-web)
+    - build: Fetch the CI build of 1.4.3 and check it is green
+    - smoke-web: Run the smoke suite of 1.4.3 against web (after build)
+    - deploy-web: Deploy 1.4.3 of web to staging (after smoke-web)
+    - verify-web: Check web is healthy on 1.4.3 (after deploy-web)
   > build started
   [x] build: build 1.4.3 is green: sha 3f9c2e1, artifact registry.example.com/shop:1.4.3
   > smoke-web started
   [!] smoke-web failed: smoke failed for web@1.4.3: missing_migration (column invoices.status does not exist)
   plan revised (#1, revise): missing_migration is a known smoke failure: apply its fix to web, then run the smoke suite again be…
-    - build: [build] Fetch the CI build of 1.4.3 and check it is green
-    - fix-web: [fix web] Apply the missing_migration fix to web for 1.4.3 (after build)
-    - smoke-web: [smoke web] Run the smoke suite of 1.4.3 against web (after build, fix-web)
-    - deploy-web: [deploy web] Deploy 1.4.3 of web to staging (after smoke-web)
-    - verify-web: [verify web] Check web is healthy on 1.4.3 (after deploy-web)
+    - build: Fetch the CI build of 1.4.3 and check it is green
+    - fix-web: Apply the missing_migration fix to web for 1.4.3 (after build)
+    - smoke-web: Run the smoke suite of 1.4.3 against web (after build, fix-web)
+    - deploy-web: Deploy 1.4.3 of web to staging (after smoke-web)
+    - verify-web: Check web is healthy on 1.4.3 (after deploy-web)
   > fix-web started
   [x] fix-web: applied the missing_migration fix to web@1.4.3
   > smoke-web started
@@ -63,10 +63,10 @@ release 1.4.3 to staging (web): succeeded after a replan
 == 3/3 release 1.5.0 to staging: the health check fails after the deploy; the replanner aborts the release ==
 run <id>: Release 1.5.0 to staging for web: fetch the build once, then smoke-test, deploy and verify each ser…
   plan (4 steps): Release 1.5.0 of web to staging
-    - build: [build] Fetch the CI build of 1.5.0 and check it is green
-    - smoke-web: [smoke web] Run the smoke suite of 1.5.0 against web (after build)
-    - deploy-web: [deploy web] Deploy 1.5.0 of web to staging (after smoke-web)
-    - verify-web: [verify web] Check web is healthy on 1.5.0 (after deploy-web)
+    - build: Fetch the CI build of 1.5.0 and check it is green
+    - smoke-web: Run the smoke suite of 1.5.0 against web (after build)
+    - deploy-web: Deploy 1.5.0 of web to staging (after smoke-web)
+    - verify-web: Check web is healthy on 1.5.0 (after deploy-web)
   > build started
   [x] build: build 1.5.0 is green: sha b04d6aa, artifact registry.example.com/shop:1.5.0
   > smoke-web started

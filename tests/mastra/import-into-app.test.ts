@@ -8,12 +8,13 @@ import {
   createExecutorAgent,
   createPlanExecuteWorkflow,
   createPlannerAgent,
-  createReleaseWorkflow,
   createSynthesizerAgent,
   LibSQLRunStore,
   type PlanRunResult,
 } from 'mastra-plan-execute';
 import { createScriptedModel, scriptPlan, scriptStepOutcome, text, toolCall } from 'mastra-plan-execute/testing';
+// The release checklist is an example, not part of the package's entry: an app takes it from the example's folder.
+import { createReleaseWorkflow } from '../../src/examples/release-checklist/index.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 

@@ -1,53 +1,74 @@
-import { ModelOutputError } from '../../engine/errors.ts';
-import type { CompletedStep, Executor, Planner, Synthesizer } from '../../engine/ports.ts';
+import { ModelOutputError, type CompletedStep, type Executor, type Planner, type RoleReply, type StepReply, type StepRequest, type Synthesizer } from '../../index.ts';
 import { ZERO_USAGE } from '../../engine/usage.ts';
-import type { DecisionLog } from './decision-log.ts';
-import { fromPlanStep, parseStepDescription, toEngineDecision, toEnginePlan } from './plan-mapping.ts';
-import { releasePlanIssues, releaseStepIssues } from './release-plan.ts';
-import type { ReleaseCompletedStep, ReleaseRoles } from './roles.ts';
-import type { ReleasePlanStep, ReleaseReplanDecision, ReleaseTarget } from './schemas.ts';
+import { fromEngineStep, releaseMetaOf, releasePlanIssues, toEnginePlan } from './release-plan.ts';
+import { decisionIssues, toEngineDecision, type ReleaseCompletedStep, type ReleaseReplanRequest } from './replan-policy.ts';
+import type { ReleasePlan, ReleaseReplanDecision, ReleaseStepMeta, ReleaseTarget } from './schemas.ts';
 
-/** The engine's three ports. */
-export interface EnginePorts {
-  readonly planner: Planner;
-  readonly executor: Executor;
-  readonly synthesizer: Synthesizer;
+/** What the release planner is asked. */
+export interface ReleasePlanRequest {
+  /** The release to plan. */
+  readonly target: ReleaseTarget;
+  /** Problems with the previous answer, to repair; empty on the first attempt. */
+  readonly feedback: readonly string[];
+  /** Fires when the run is cancelled. */
+  readonly abortSignal: AbortSignal;
+}
+
+/** What the release executor is asked: one step, known by its meta. */
+export interface ReleaseStepRequest {
+  /** The release being run. */
+  readonly target: ReleaseTarget;
+  /** The step's kind, service (and fix pattern), checked. */
+  readonly meta: ReleaseStepMeta;
+  /** The engine's request for it (the step, prompt material, attempt, iteration budget, abort signal). */
+  readonly request: StepRequest;
+}
+
+/** The three release roles in release terms; `toEnginePorts` adapts them to the engine. */
+export interface ReleaseRoles {
+  /** Writes the release plan. */
+  plan(request: ReleasePlanRequest): Promise<RoleReply<ReleasePlan>>;
+  /** Decides insert_fix / proceed / abort after a failed step. */
+  replan(request: ReleaseReplanRequest): Promise<RoleReply<ReleaseReplanDecision>>;
+  /** Runs one step through the integrations: its outcome, with the tool (or adapter) calls it made. */
+  execute(request: ReleaseStepRequest): Promise<StepReply>;
 }
 
 /**
- * Adapts release roles to the engine: steps and decisions are mapped (plan-mapping.ts), answers
- * that break release rules go back to the role as a ModelOutputError (the engine re-asks with the
- * issues), accepted replan decisions land in `decisions`, and the summary is written without a model.
+ * Adapts release roles to the engine's planner, executor and synthesizer: plans and decisions
+ * become engine steps with release `meta`; answers that break release rules go back to the role as
+ * a ModelOutputError (the engine re-asks with the issues); each decision handed to the engine goes
+ * to `onDecision`; the summary is written without a model.
  */
-export function toEnginePorts(roles: ReleaseRoles, target: ReleaseTarget, decisions: DecisionLog): EnginePorts {
+export function toEnginePorts(roles: ReleaseRoles, target: ReleaseTarget, onDecision: (decision: ReleaseReplanDecision) => void) {
+  // The replanner is told which steps are done by id; every done step went through the executor here, which noted its meta.
+  const ran = new Map<string, ReleaseStepMeta>();
+  const toCompleted = ({ id, description, output }: CompletedStep): ReleaseCompletedStep => {
+    const meta = ran.get(id);
+    if (!meta) throw new Error(`Step "${id}" is done but never ran in this release`);
+    return { id, kind: meta.kind, targetService: meta.targetService, description, output };
+  };
   const planner: Planner = {
     async plan({ feedback, abortSignal }) {
-      const { value: plan, usage } = await roles.plan({ target, feedback, abortSignal });
-      const issues = releasePlanIssues(plan, target);
-      if (issues.length) throw new ModelOutputError('planner', JSON.stringify(plan), issues, usage);
-      return { value: toEnginePlan(plan), usage };
+      const reply = await roles.plan({ target, feedback, abortSignal });
+      const issues = releasePlanIssues(reply.value, target);
+      if (issues.length) throw new ModelOutputError('planner', JSON.stringify(reply.value), issues, reply.usage);
+      return { ...reply, value: toEnginePlan(reply.value) };
     },
-    async replan(request) {
-      const failedStep = fromPlanStep(request.failedStep);
-      const { value: decision, usage } = await roles.replan({
-        target,
-        completed: request.completed.map(toCompleted),
-        failedStep,
-        error: request.error,
-        remaining: request.remaining.map(fromPlanStep),
-        feedback: request.feedback,
-        abortSignal: request.abortSignal,
-      });
-      const issues = decisionIssues(decision, failedStep, target);
-      if (issues.length) throw new ModelOutputError('replanner', JSON.stringify(decision), issues, usage);
-      decisions.propose(decision);
-      return { value: toEngineDecision(decision, request.failedStep, request.remaining), usage };
+    async replan({ completed, failedStep, error, remaining, feedback, abortSignal }) {
+      const request = { target, completed: completed.map(toCompleted), failedStep: fromEngineStep(failedStep), error, remaining: remaining.map(fromEngineStep), feedback, abortSignal };
+      const reply = await roles.replan(request);
+      const issues = decisionIssues(reply.value, request);
+      if (issues.length) throw new ModelOutputError('replanner', JSON.stringify(reply.value), issues, reply.usage);
+      onDecision(reply.value);
+      return { ...reply, value: toEngineDecision(reply.value, failedStep, remaining, error) };
     },
   };
   const executor: Executor = {
     async execute(request) {
-      const { value, usage, toolCalls } = await roles.execute({ target, step: fromPlanStep(request.step), request });
-      return { value: { success: value.success, output: value.output, error: value.error }, usage, toolCalls };
+      const meta = releaseMetaOf(request.step);
+      ran.set(request.step.id, meta);
+      return roles.execute({ target, meta, request });
     },
   };
   const synthesizer: Synthesizer = {
@@ -56,25 +77,7 @@ export function toEnginePorts(roles: ReleaseRoles, target: ReleaseTarget, decisi
   return { planner, executor, synthesizer };
 }
 
-function toCompleted({ id, description, output }: CompletedStep): ReleaseCompletedStep {
-  const label = parseStepDescription(description);
-  if (!label) throw new Error(`Step "${id}" is not a release step: ${JSON.stringify(description)}`);
-  return { id, kind: label.kind, targetService: label.targetService, description: label.text, output };
-}
-
-function decisionIssues(decision: ReleaseReplanDecision, failedStep: ReleasePlanStep, target: ReleaseTarget): string[] {
-  if (decision.action !== 'insert_fix') return [];
-  const { fixStep } = decision;
-  if (!fixStep) return ['fixStep: required when action is "insert_fix".'];
-  if (failedStep.kind !== 'smoke') return [`insert_fix only follows a failed smoke step; "${failedStep.id}" is a ${failedStep.kind} step.`];
-  return [
-    ...(fixStep.kind === 'fix' ? [] : [`fixStep.kind: expected "fix", got "${fixStep.kind}".`]),
-    ...(fixStep.targetService === failedStep.targetService ? [] : [`fixStep.targetService: expected "${failedStep.targetService}", the failed step's service.`]),
-    ...releaseStepIssues(fixStep, target, 'replan'),
-  ];
-}
-
 /** The release summary: the final output of a completed run. */
-export function releaseSummary({ version, env, services }: ReleaseTarget, steps: readonly CompletedStep[]): string {
+function releaseSummary({ version, env, services }: ReleaseTarget, steps: readonly CompletedStep[]): string {
   return [`Released ${version} to ${env} (${services.join(', ')}).`, ...steps.map((step) => `- ${step.id}: ${step.output}`)].join('\n');
 }

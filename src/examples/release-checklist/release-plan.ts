@@ -1,5 +1,5 @@
-import { TOOL_FOR_KIND } from './plan-mapping.ts';
-import type { ReleasePlan, ReleasePlanStep, ReleaseTarget } from './schemas.ts';
+import type { Plan, PlanStep } from '../../index.ts';
+import { ReleaseStepMetaSchema, TOOL_FOR_KIND, type ReleasePlan, type ReleasePlanStep, type ReleaseStepKind, type ReleaseStepMeta, type ReleaseTarget } from './schemas.ts';
 
 /** The task text the engine (and every model prompt) carries for `target`. */
 export function releaseTask({ version, env, services }: ReleaseTarget): string {
@@ -58,4 +58,36 @@ export function releaseStepIssues(step: ReleasePlanStep, target: ReleaseTarget, 
     issues.push(`Step "${step.id}" targets ${JSON.stringify(step.targetService)}; use one of ${target.services.map((service) => `"${service}"`).join(', ')}.`);
   }
   return issues;
+}
+
+const EXPECTED_OUTPUT: Readonly<Record<ReleaseStepKind, string>> = Object.freeze({
+  build: "The build's status, commit sha and artifact.",
+  smoke: 'Whether the smoke suite passed, and the failure pattern if it did not.',
+  deploy: 'The id of the new deployment.',
+  verify: 'Whether the service is healthy, and the failure pattern if it is not.',
+  fix: 'Confirmation that the fix was applied.',
+});
+
+/** A release step as the engine runs it: kind and service travel in `meta` (with the pattern, for a fix step). */
+export function toEngineStep(step: ReleasePlanStep, fix?: string): PlanStep {
+  const meta: ReleaseStepMeta = { kind: step.kind, targetService: step.targetService, ...(fix === undefined ? {} : { fix }) };
+  return { id: step.id, description: step.description, expectedOutput: EXPECTED_OUTPUT[step.kind], dependsOn: [...step.dependsOn], toolHint: step.toolHint, meta };
+}
+
+/** A release plan as the engine runs it. */
+export function toEnginePlan(plan: ReleasePlan): Plan {
+  return { goal: plan.goal, steps: plan.steps.map((step) => toEngineStep(step)), rationale: plan.rationale };
+}
+
+/** The release meta of an engine step, checked; throws for a step this example did not make. */
+export function releaseMetaOf(step: Pick<PlanStep, 'id' | 'meta'>): ReleaseStepMeta {
+  const meta = ReleaseStepMetaSchema.safeParse(step.meta);
+  if (!meta.success) throw new Error(`Step "${step.id}" is not a release step: its meta is ${JSON.stringify(step.meta) ?? 'missing'}`);
+  return meta.data;
+}
+
+/** An engine step back in release terms. */
+export function fromEngineStep(step: PlanStep): ReleasePlanStep {
+  const { kind, targetService } = releaseMetaOf(step);
+  return { id: step.id, kind, targetService, description: step.description, toolHint: TOOL_FOR_KIND[kind], dependsOn: [...step.dependsOn] };
 }

@@ -1,20 +1,19 @@
 import { RequestContext } from '@mastra/core/request-context';
 import { createTool } from '@mastra/core/tools';
-import type { ToolInfo } from '../../engine/ports.ts';
+import type { ToolInfo } from '../../index.ts';
+import { isReleaseAdapters, type ReleaseAdapters } from './adapters.ts';
 import {
   ApplyFixInputSchema,
   BuildInfoSchema,
-  CheckHealthInputSchema,
   DeployInputSchema,
   DeploymentSchema,
   FetchBuildInputSchema,
   FixReportSchema,
   HealthReportSchema,
-  RunSmokeInputSchema,
+  type ReleaseToolName,
+  ServiceInputSchema,
   SmokeReportSchema,
-} from './adapter-schemas.ts';
-import { isReleaseAdapters, type ReleaseAdapters } from './adapters.ts';
-import type { ReleaseToolName } from './schemas.ts';
+} from './schemas.ts';
 
 /** The request-context key under which a run hands its adapters to the release tools. */
 export const ADAPTERS_CONTEXT_KEY = 'release-checklist.adapters';
@@ -51,8 +50,8 @@ export function createReleaseTools() {
     }),
     runSmoke: createTool({
       id: 'runSmoke',
-      description: "Smoke runner: run the smoke suite of a version against one service; reports passed and the failure pattern (such as missing_migration).",
-      inputSchema: RunSmokeInputSchema,
+      description: 'Smoke runner: run the smoke suite of a version against one service; reports passed and the failure pattern (such as missing_migration).',
+      inputSchema: ServiceInputSchema,
       outputSchema: SmokeReportSchema,
       execute: async ({ version, service }, context) => adaptersOf(context).smoke.run(version, service, { abortSignal: context.abortSignal }),
     }),
@@ -73,17 +72,14 @@ export function createReleaseTools() {
     checkHealth: createTool({
       id: 'checkHealth',
       description: 'Verifier: check that one service is healthy on a version after its deploy; reports the failure pattern when not.',
-      inputSchema: CheckHealthInputSchema,
+      inputSchema: ServiceInputSchema,
       outputSchema: HealthReportSchema,
       execute: async ({ version, service }, context) => adaptersOf(context).verifier.checkHealth(version, service, { abortSignal: context.abortSignal }),
     }),
   } satisfies Record<ReleaseToolName, unknown>;
 }
 
-/** The release tools. */
-export type ReleaseTools = ReturnType<typeof createReleaseTools>;
-
 /** The tool catalogue the planner sees and `toolHint` is checked against. */
-export function releaseToolCatalogue(tools: ReleaseTools = createReleaseTools()): ToolInfo[] {
-  return Object.entries(tools).map(([name, tool]) => ({ name, description: tool.description }));
+export function releaseToolCatalogue(): ToolInfo[] {
+  return Object.entries(createReleaseTools()).map(([name, tool]) => ({ name, description: tool.description }));
 }

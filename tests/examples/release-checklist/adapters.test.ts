@@ -1,6 +1,7 @@
 import { RequestContext } from '@mastra/core/request-context';
 import { describe, expect, it } from 'vitest';
-import { createReleaseAdapters, createReleaseTools, releaseRequestContext, releaseToolCatalogue } from '../../../src/examples/release-checklist/index.ts';
+import { createReleaseAdapters } from '../../../src/examples/release-checklist/index.ts';
+import { createReleaseTools, releaseRequestContext, releaseToolCatalogue } from '../../../src/examples/release-checklist/tools.ts';
 
 describe('createReleaseAdapters', () => {
   it('reports an unknown version as not_found, never a throw', async () => {
@@ -51,10 +52,12 @@ describe('createReleaseAdapters', () => {
     expect(adapters.calls).toEqual([{ operation: 'deploy', args: ['1.4.2', 'web', 'staging'], startedAt: expect.any(Number), finishedAt: null }]);
   });
 
-  it.each([-1, 1.5, '10'])('rejects latencyMs %j', (latencyMs) => {
-    expect(() => createReleaseAdapters({ latencyMs: latencyMs as number })).toThrow(
-      `Expected \`latencyMs\` to be an integer from 0 and up, got ${String(latencyMs)} (${typeof latencyMs})`,
-    );
+  it.each([
+    [-1, '-1 (number)'],
+    [1.5, '1.5 (number)'],
+    ['10', '"10" (string)'],
+  ])('rejects latencyMs %j', (latencyMs, shown) => {
+    expect(() => createReleaseAdapters({ latencyMs: latencyMs as number })).toThrow(`Expected \`latencyMs\` to be an integer from 0 and up, got ${shown}`);
   });
 });
 

@@ -35,7 +35,10 @@ describe('runRelease with model-backed agents (scripted models)', () => {
     const planPrompt = userText(planner.calls[0]);
     expect(planPrompt).toContain('Version: 1.4.2\nEnvironment: staging\nServices: web');
     expect(planner.callOptions[0]!.responseFormat).toMatchObject({ type: 'json' });
-    expect(userText(executor.calls[0])).toContain('Your step (build): [build] Fetch the CI build of 1.4.2 and check it is green');
+    // The step's meta reaches the executor model as the tool call to make; the description stays plain.
+    expect(userText(executor.calls[0])).toContain('Your step (build): Fetch the CI build of 1.4.2 and check it is green\n');
+    expect(userText(executor.calls[0])).toContain('\n\nRelease step: build, no service (the shared build). Call fetchBuild once with this input: {"version":"1.4.2"}');
+    expect(userText(executor.calls[2])).toContain('Release step: smoke, service web. Call runSmoke once with this input: {"version":"1.4.2","service":"web"}');
   });
 
   it('releases 1.4.3: the replanner inserts the fix, the executor applies it through the smoke runner', async () => {

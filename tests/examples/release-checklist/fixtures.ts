@@ -2,31 +2,33 @@ import type { PlanRunEvent } from '../../../src/engine/events.ts';
 import type { StepResult } from '../../../src/engine/result.ts';
 import type { ReleaseEnv, ReleaseRunResult, ReleaseStepResult } from '../../../src/examples/release-checklist/index.ts';
 
+type Kind = ReleaseStepResult['kind'];
+
 /** A successful step result. */
-export const ok = (stepId: string, kind: ReleaseStepResult['kind'], output: string): ReleaseStepResult => ({ stepId, kind, success: true, output, error: null });
+export const ok = (stepId: string, kind: Kind, targetService: string | null, output: string): ReleaseStepResult => ({ stepId, kind, targetService, success: true, output, error: null });
 
 /** A failed step result. */
-export const failed = (stepId: string, kind: ReleaseStepResult['kind'], error: string): ReleaseStepResult => ({ stepId, kind, success: false, output: '', error });
+export const failed = (stepId: string, kind: Kind, targetService: string | null, error: string): ReleaseStepResult => ({ stepId, kind, targetService, success: false, output: '', error });
 
 const SHAS: Record<string, string> = { '1.4.2': '9e1c4b7', '1.4.3': '3f9c2e1', '1.5.0': 'b04d6aa' };
 
 /** The build result the canned CI gives for a known version. */
-export const buildOk = (version: string) => ok('build', 'build', `build ${version} is green: sha ${SHAS[version]}, artifact registry.example.com/shop:${version}`);
+export const buildOk = (version: string) => ok('build', 'build', null, `build ${version} is green: sha ${SHAS[version]}, artifact registry.example.com/shop:${version}`);
 /** A passing smoke run. */
-export const smokeOk = (version: string, service = 'web') => ok(`smoke-${service}`, 'smoke', `smoke passed for ${service}@${version}: 24/24 checks green`);
+export const smokeOk = (version: string, service = 'web') => ok(`smoke-${service}`, 'smoke', service, `smoke passed for ${service}@${version}: 24/24 checks green`);
 /** A deploy, with the n-th deployment id of the run. */
 export const deployOk = (version: string, env: ReleaseEnv, service = 'web', n = 1) =>
-  ok(`deploy-${service}`, 'deploy', `deployed ${service}@${version} to ${env} as dep-${env}-${service}-${n}`);
+  ok(`deploy-${service}`, 'deploy', service, `deployed ${service}@${version} to ${env} as dep-${env}-${service}-${n}`);
 /** A healthy verify. */
-export const verifyOk = (version: string, service = 'web') => ok(`verify-${service}`, 'verify', `${service}@${version} healthy: 5/5 checks green, p95 182 ms, error rate 0.0%`);
+export const verifyOk = (version: string, service = 'web') => ok(`verify-${service}`, 'verify', service, `${service}@${version} healthy: 5/5 checks green, p95 182 ms, error rate 0.0%`);
 
 /** The exact results of the three canned paths for `web`. */
 export const EXPECTED_RESULTS = {
   '1.4.2': (env: ReleaseEnv = 'staging') => [buildOk('1.4.2'), smokeOk('1.4.2'), deployOk('1.4.2', env), verifyOk('1.4.2')],
   '1.4.3': (env: ReleaseEnv = 'staging') => [
     buildOk('1.4.3'),
-    failed('smoke-web', 'smoke', 'smoke failed for web@1.4.3: missing_migration (column invoices.status does not exist)'),
-    ok('fix-web', 'fix', 'applied the missing_migration fix to web@1.4.3'),
+    failed('smoke-web', 'smoke', 'web', 'smoke failed for web@1.4.3: missing_migration (column invoices.status does not exist)'),
+    ok('fix-web', 'fix', 'web', 'applied the missing_migration fix to web@1.4.3'),
     smokeOk('1.4.3'),
     deployOk('1.4.3', env),
     verifyOk('1.4.3'),
@@ -35,7 +37,7 @@ export const EXPECTED_RESULTS = {
     buildOk('1.5.0'),
     smokeOk('1.5.0'),
     deployOk('1.5.0', env),
-    failed('verify-web', 'verify', 'health check failed for web@1.5.0: downstream_db_unreachable (orders-db did not answer within 5 s)'),
+    failed('verify-web', 'verify', 'web', 'health check failed for web@1.5.0: downstream_db_unreachable (orders-db did not answer within 5 s)'),
   ],
 } as const;
 
@@ -74,8 +76,7 @@ export function eventTrail(events: readonly PlanRunEvent[]): string[] {
 
 /** The results of one service's steps (null: the shared build), in execution order. */
 export function resultsOf(release: ReleaseRunResult, service: string | null): ReleaseStepResult[] {
-  const services = new Map(release.plan?.steps.map((step) => [step.id, step.targetService]));
-  return release.results.filter((result) => services.get(result.stepId) === service);
+  return release.results.filter((result) => result.targetService === service);
 }
 
 /** When an attempt started and ended, in epoch ms, from the engine's recorded timestamps. */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decideReplan, draftReleasePlan, type ReleaseCompletedStep, type ReleasePlanStep } from '../../../src/examples/release-checklist/index.ts';
+import { draftReleasePlan } from '../../../src/examples/release-checklist/release-plan.ts';
+import { decideReplan, type ReleaseCompletedStep } from '../../../src/examples/release-checklist/replan-policy.ts';
+import type { ReleasePlanStep } from '../../../src/examples/release-checklist/schemas.ts';
 
 const target = { version: '1.4.3', env: 'staging' as const, services: ['web', 'api'] };
 const [build, smokeWeb, , verifyWeb, smokeApi, deployApi] = draftReleasePlan(target).steps as [ReleasePlanStep, ...ReleasePlanStep[]];

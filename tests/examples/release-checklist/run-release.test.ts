@@ -39,12 +39,18 @@ describe('runRelease', () => {
         '- verify-web: web@1.4.2 healthy: 5/5 checks green, p95 182 ms, error rate 0.0%',
       ].join('\n'),
     );
-    // The CLI prints these live: the step descriptions carry the release label.
+    // The CLI prints these live: plain descriptions; kind and service travel in each step's meta.
     expect(events.filter((event) => event.type === 'step-started').map((event) => event.description)).toEqual([
-      '[build] Fetch the CI build of 1.4.2 and check it is green',
-      '[smoke web] Run the smoke suite of 1.4.2 against web',
-      '[deploy web] Deploy 1.4.2 of web to staging',
-      '[verify web] Check web is healthy on 1.4.2',
+      'Fetch the CI build of 1.4.2 and check it is green',
+      'Run the smoke suite of 1.4.2 against web',
+      'Deploy 1.4.2 of web to staging',
+      'Check web is healthy on 1.4.2',
+    ]);
+    expect(release.run.plan.map((step) => step.meta)).toEqual([
+      { kind: 'build', targetService: null },
+      { kind: 'smoke', targetService: 'web' },
+      { kind: 'deploy', targetService: 'web' },
+      { kind: 'verify', targetService: 'web' },
     ]);
   });
 
@@ -106,6 +112,7 @@ describe('runRelease', () => {
     expect(release.results.at(-1)).toEqual({
       stepId: 'verify-web',
       kind: 'verify',
+      targetService: 'web',
       success: false,
       output: '',
       error: 'health check failed for web@1.5.0: downstream_db_unreachable (orders-db did not answer within 5 s)',
@@ -126,7 +133,7 @@ describe('runRelease', () => {
 
     expect(release.status).toBe('aborted');
     expect(release.results).toEqual([
-      { stepId: 'build', kind: 'build', success: false, output: '', error: 'CI has no build of version 9.9.9 (status: not_found)' },
+      { stepId: 'build', kind: 'build', targetService: null, success: false, output: '', error: 'CI has no build of version 9.9.9 (status: not_found)' },
     ]);
     expect(release.decisions).toEqual([
       { action: 'abort', fixStep: null, rationale: 'There is nothing to release: CI has no build of version 9.9.9 (status: not_found)' },
@@ -167,7 +174,7 @@ describe('runRelease', () => {
     expect(release.run.error?.code).toBe('RUN_CANCELLED');
     expect(release.results).toEqual([
       ...EXPECTED_RESULTS['1.4.2']().slice(0, 2),
-      { stepId: 'deploy-web', kind: 'deploy', success: false, output: '', error: 'The run was cancelled' },
+      { stepId: 'deploy-web', kind: 'deploy', targetService: 'web', success: false, output: '', error: 'The run was cancelled' },
     ]);
     // The signal reached the deployer mid-call: no deployment was made and the call never returned.
     expect(adapters.deployments).toEqual([]);
@@ -176,5 +183,33 @@ describe('runRelease', () => {
       ['runSmoke', false],
       ['deploy', true],
     ]);
+  });
+
+  it('carries kind and service in step meta, never as a label: no description has a [kind service] prefix; every result has its targetService', async () => {
+    const { events, onEvent } = recordEvents();
+
+    const release = await runRelease('1.4.3', 'staging', { services: ['web', 'api'], onEvent });
+
+    const descriptions = [
+      ...events.flatMap((event) => (event.type === 'plan-created' ? event.plan.steps.map((step) => step.description) : [])),
+      ...events.flatMap((event) => (event.type === 'step-started' ? [event.description] : [])),
+      ...release.run.revisions.flatMap((revision) => [...revision.stepsBefore, ...revision.stepsAfter].map((step) => step.description)),
+      ...release.run.plan.map((step) => step.description),
+      ...(release.plan?.steps ?? []).map((step) => step.description),
+    ];
+    expect(descriptions).toHaveLength(7 + 9 + 15 + 8 + 8);
+    expect(descriptions.filter((description) => /\[(build|smoke|deploy|verify|fix)\b/.test(description))).toEqual([]);
+    expect(release.results.map((result) => [result.stepId, result.kind, result.targetService])).toEqual([
+      ['build', 'build', null],
+      ['smoke-web', 'smoke', 'web'],
+      ['smoke-api', 'smoke', 'api'],
+      ['fix-web', 'fix', 'web'],
+      ['deploy-api', 'deploy', 'api'],
+      ['smoke-web', 'smoke', 'web'],
+      ['verify-api', 'verify', 'api'],
+      ['deploy-web', 'deploy', 'web'],
+      ['verify-web', 'verify', 'web'],
+    ]);
+    expect(release.run.plan.find((step) => step.id === 'fix-web')?.meta).toEqual({ kind: 'fix', targetService: 'web', fix: 'missing_migration' });
   });
 });

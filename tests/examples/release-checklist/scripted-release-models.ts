@@ -1,4 +1,5 @@
-import { describeToolResult, type ReleasePlan, type ReleaseReplanDecision, type ReleaseToolName } from '../../../src/examples/release-checklist/index.ts';
+import { describeToolResult } from '../../../src/examples/release-checklist/deterministic-roles.ts';
+import type { ReleasePlan, ReleaseReplanDecision, ReleaseToolName } from '../../../src/examples/release-checklist/schemas.ts';
 import { createScriptedModel, json, toolCall, type ModelPrompt, type ScriptedCall, type ScriptedReply } from '../../../src/testing/index.ts';
 
 /** The text of the user messages of one model call, joined. */
@@ -31,41 +32,26 @@ export function scriptedPlanner(answers: readonly (ReleasePlan | ReleaseReplanDe
   return createScriptedModel(answers.map((answer) => json(answer)), { name });
 }
 
-const TOOLS: Record<string, ReleaseToolName> = { build: 'fetchBuild', smoke: 'runSmoke', fix: 'applyFix', deploy: 'deploy', verify: 'checkHealth' };
-
-/** What the step prompt says: the step's id, kind, service and description, and the release's version and env. */
+/** The step id and the tool call the step prompt asks for (the release line comes from the step's meta). */
 function readStep(call: ScriptedCall) {
   const prompt = userText(call.prompt);
-  const step = /Your step \(([^)]+)\): \[(\w+)(?: ([^\]\s]+))?\] (.*)/.exec(prompt);
-  const release = /Release (\S+) to (staging|production) for/.exec(prompt);
-  if (!step || !release) throw new Error(`Not a release step prompt: ${prompt.slice(0, 200)}`);
-  const [, stepId = '', kind = '', service = '', description = ''] = step;
-  const [, version = '', env = ''] = release;
-  const fix = /Apply the (\w+) fix/.exec(description)?.[1] ?? '';
-  const inputs: Record<string, object> = {
-    build: { version },
-    smoke: { version, service },
-    fix: { version, service, fix },
-    deploy: { version, service, env },
-    verify: { version, service },
-  };
-  const tool = TOOLS[kind];
-  const input = inputs[kind];
-  if (!tool || !input) throw new Error(`Unknown step kind "${kind}"`);
-  return { stepId, kind, tool, input };
+  const stepId = /Your step \(([^)]+)\)/.exec(prompt)?.[1];
+  const request = /Call (\w+) once with this input: (\{.*\})$/m.exec(prompt);
+  if (!stepId || !request) throw new Error(`Not a release step prompt: ${prompt.slice(0, 200)}`);
+  return { stepId, tool: request[1] as ReleaseToolName, input: JSON.parse(request[2]!) as Record<string, string> };
 }
 
 /**
  * One executor model call, decided from the prompt alone (parallel steps interleave, so order says
- * nothing): a fresh step prompt → call the step's tool; a tool result last → report it as the step's result.
+ * nothing): a fresh step prompt → call the tool it names; a tool result last → report it as the step's outcome.
  */
 function answerStep(call: ScriptedCall): ScriptedReply {
-  const { stepId, kind, tool, input } = readStep(call);
+  const { stepId, tool, input } = readStep(call);
   const last = call.prompt.at(-1);
   if (last?.role !== 'tool') return toolCall(tool, input, { id: `${stepId}-call` });
   const result = last.content.find((part) => part.type === 'tool-result');
   if (result?.type !== 'tool-result' || result.output.type !== 'json') throw new Error(`No JSON tool result for ${stepId}`);
-  return json({ stepId, kind, ...describeToolResult(tool, input, result.output.value) });
+  return json(describeToolResult(tool, input, result.output.value));
 }
 
 /** An executor model that reads each call's prompt; it answers exactly `calls` calls, then fails loudly. */

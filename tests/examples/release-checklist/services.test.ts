@@ -52,8 +52,8 @@ describe('runRelease with several services', () => {
     expect(release.replanned).toBe(true);
     expect(resultsOf(release, null)).toEqual([buildOk('1.4.3')]);
     expect(resultsOf(release, 'web')).toEqual([
-      failed('smoke-web', 'smoke', 'smoke failed for web@1.4.3: missing_migration (column invoices.status does not exist)'),
-      ok('fix-web', 'fix', 'applied the missing_migration fix to web@1.4.3'),
+      failed('smoke-web', 'smoke', 'web', 'smoke failed for web@1.4.3: missing_migration (column invoices.status does not exist)'),
+      ok('fix-web', 'fix', 'web', 'applied the missing_migration fix to web@1.4.3'),
       smokeOk('1.4.3', 'web'),
       deployOk('1.4.3', 'staging', 'web', 2),
       verifyOk('1.4.3', 'web'),
