@@ -179,7 +179,9 @@ describe('runAdoptionReport', () => {
       [
         toolCall('writeFile', { path: '../report.md', content: '# Escaped' }),
         ({ prompt }) => {
-          const { error } = endingToolResult(prompt)?.value as { error: string };
+          const ending = endingToolResult(prompt);
+          if (!ending) throw new Error('Expected the prompt to end with a tool result');
+          const { error } = ending.value as { error: string };
           return scriptStepOutcome({ success: false, output: '', error });
         },
       ],
