@@ -8,7 +8,7 @@ export const TOOL_DEFAULTS = Object.freeze({
   listDepth: 3,
   /** Entries `list-files` returns at most (a virtual environment alone holds thousands). */
   maxListEntries: 500,
-  /** Time limit of one `run-command` call; the whole process group is killed when it passes. */
+  /** Time limit of one `run-command` call; the command and everything it started are killed when it passes. */
   commandTimeoutMs: 30_000,
   /** Bytes of stdout + stderr `run-command` keeps; the rest is discarded. 64 KiB. */
   maxOutputBytes: 64 * 1024,

@@ -1,10 +1,10 @@
-import { readdir, stat } from 'node:fs/promises';
-import path from 'node:path';
+import { readdir, type FileHandle } from 'node:fs/promises';
 import { createTool } from '@mastra/core/tools';
 import { z } from 'zod';
 import { TOOL_DEFAULTS } from './constants.ts';
 import { describeError, toolFailure, ToolFailureSchema } from './tool-result.ts';
 import { WorkspaceEscapeError, type Workspace } from './workspace.ts';
+import { notFound, openDirectoryAt, walkWorkspace, type WalkedEntry } from './workspace-walk.ts';
 
 /** A listing made by `list-files`. */
 export const ListFilesSuccessSchema = z.object({
@@ -12,7 +12,9 @@ export const ListFilesSuccessSchema = z.object({
   path: z.string().describe('The directory listed, relative to the workspace root'),
   entries: z
     .array(z.string())
-    .describe('Paths relative to the workspace root, sorted by name, each directory followed by its contents. Markers: "dir/" a directory, "link@" a symbolic link (not followed), "name?" a special file; no marker: a regular file'),
+    .describe(
+      'Paths relative to the workspace root, sorted by name, each directory followed by its contents. Markers: "dir/" a directory, "link@" a symbolic link (not followed), "name?" a special file; no marker: a regular file',
+    ),
   truncated: z.boolean().describe('true when there were more entries than the limit and the listing stops early'),
 });
 
@@ -25,31 +27,55 @@ interface Listing {
 const marker = (entry: { isDirectory(): boolean; isSymbolicLink(): boolean; isFile(): boolean }) =>
   entry.isDirectory() ? '/' : entry.isSymbolicLink() ? '@' : entry.isFile() ? '' : '?';
 
-/** Depth-first, sorted by name (code unit order, so the same on every machine); never follows links. */
-async function walk(workspace: Workspace, directory: string, depthLeft: number, listing: Listing, maxEntries: number): Promise<void> {
-  const children = (await readdir(directory, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+const byName = (first: { name: string }, second: { name: string }) => (first.name < second.name ? -1 : first.name > second.name ? 1 : 0);
+
+/** Depth-first, sorted by name (code unit order, so the same on every machine); never follows links, descends through descriptors. */
+async function walk(directory: FileHandle, relative: string, depthLeft: number, listing: Listing, maxEntries: number): Promise<void> {
+  const children = (await readdir(`/proc/self/fd/${directory.fd}`, { withFileTypes: true })).sort(byName);
   for (const child of children) {
     if (listing.entries.length >= maxEntries) {
       listing.truncated = true;
       return;
     }
-    const absolutePath = path.join(directory, child.name);
-    listing.entries.push(workspace.relative(absolutePath) + marker(child));
-    if (child.isDirectory() && depthLeft > 1) await walk(workspace, absolutePath, depthLeft - 1, listing, maxEntries);
+    const childPath = relative === '.' ? child.name : `${relative}/${child.name}`;
+    listing.entries.push(childPath + marker(child));
+    if (!child.isDirectory() || depthLeft <= 1) continue;
+    // A directory swapped for a link since readdir fails to open (ENOTDIR) and is not descended into.
+    const subdirectory = await openDirectoryAt(directory, child.name).catch(() => null);
+    if (!subdirectory) continue;
+    try {
+      await walk(subdirectory, childPath, depthLeft - 1, listing, maxEntries);
+    } finally {
+      await subdirectory.close();
+    }
+  }
+}
+
+/** Lists the directory `entry` names down to `depth` levels. */
+async function listEntry(entry: WalkedEntry, requested: string, depth: number, maxEntries: number) {
+  if (!entry.stats) throw notFound(requested);
+  if (!entry.stats.isDirectory()) return toolFailure(`Cannot list ${JSON.stringify(requested)}: it is not a directory`);
+  const directory = await openDirectoryAt(entry.parent, entry.name);
+  try {
+    const listing: Listing = { entries: [], truncated: false };
+    await walk(directory, entry.relative, depth, listing, maxEntries);
+    return { ok: true as const, path: entry.relative, entries: listing.entries, truncated: listing.truncated };
+  } finally {
+    await directory.close();
   }
 }
 
 /** Lists `relativePath` in `workspace` down to `depth` levels. Never throws. */
 export async function listWorkspaceFiles(workspace: Workspace, relativePath: string, depth: number, maxEntries: number) {
+  let entry: WalkedEntry | undefined;
   try {
-    const absolutePath = await workspace.resolve(relativePath);
-    if (!(await stat(absolutePath)).isDirectory()) return toolFailure(`Cannot list ${JSON.stringify(relativePath)}: it is not a directory`);
-    const listing: Listing = { entries: [], truncated: false };
-    await walk(workspace, absolutePath, depth, listing, maxEntries);
-    return { ok: true as const, path: workspace.relative(absolutePath), entries: listing.entries, truncated: listing.truncated };
+    entry = await walkWorkspace(workspace, relativePath);
+    return await listEntry(entry, relativePath, depth, maxEntries);
   } catch (error) {
     if (error instanceof WorkspaceEscapeError) return toolFailure(error.message);
     return toolFailure(describeError(`Cannot list ${JSON.stringify(relativePath)}`, error));
+  } finally {
+    await entry?.parent.close();
   }
 }
 
@@ -62,7 +88,13 @@ export function createListFilesTool(workspace: Workspace, { maxEntries = TOOL_DE
       `symbolic links "@" (not followed). At most ${maxEntries} entries.`,
     inputSchema: z.object({
       path: z.string().default('.').describe('Directory relative to the workspace root; "." (the default) is the root'),
-      depth: z.number().int().min(1).max(10).default(TOOL_DEFAULTS.listDepth).describe(`Levels to descend; 1 lists only the directory's own entries. Default ${TOOL_DEFAULTS.listDepth}`),
+      depth: z
+        .number()
+        .int()
+        .min(1)
+        .max(10)
+        .default(TOOL_DEFAULTS.listDepth)
+        .describe(`Levels to descend; 1 lists only the directory's own entries. Default ${TOOL_DEFAULTS.listDepth}`),
     }),
     outputSchema: z.union([ListFilesSuccessSchema, ToolFailureSchema]),
     execute: async ({ path: directory, depth }) => listWorkspaceFiles(workspace, directory, depth, maxEntries),

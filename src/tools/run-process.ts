@@ -23,6 +23,12 @@ export interface ProcessRequest {
   readonly killAfterBytes: number;
   /** Kills the process group when it fires. */
   readonly abortSignal?: AbortSignal;
+  /**
+   * Called with the program's pid whenever its group is killed (time limit, abort, output limit,
+   * exit): finds and kills what left the group. None with bubblewrap, where the PID namespace dies
+   * with the sandbox.
+   */
+  readonly sweep?: (pid: number) => Promise<void>;
 }
 
 /** How a process ended. */
@@ -62,66 +68,81 @@ function killGroup(pid: number | undefined): void {
   }
 }
 
+/** Spawns the program detached (leader of a new process group and session), stdin closed. */
+function startChild({ executable, argv0, args, cwd, env }: ProcessRequest): Child | SpawnFailure {
+  try {
+    return spawn(executable, [...args], { argv0, cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  } catch (spawnError) {
+    // Thrown synchronously for invalid arguments, such as a NUL byte in an argument.
+    return { spawnError: spawnError as Error };
+  }
+}
+
+type Child = ChildProcessByStdio<null, Readable, Readable>;
+
+/** Kills the child's group and runs the sweep; `settled` resolves once every sweep started so far is done. */
+function killSwitch(child: Child, sweep: ProcessRequest['sweep']) {
+  let sweeping = Promise.resolve();
+  return {
+    kill() {
+      killGroup(child.pid);
+      const { pid } = child;
+      if (sweep && pid !== undefined) sweeping = sweeping.then(() => sweep(pid));
+    },
+    settled: () => sweeping,
+  };
+}
+
+/** Watches a started child until its pipes close: limits, abort, output, and the kill on exit. */
+function watchChild(child: Child, request: ProcessRequest, resolve: (run: ProcessRun | SpawnFailure) => void): void {
+  const { timeoutMs, maxOutputBytes, killAfterBytes, abortSignal } = request;
+  const started = performance.now();
+  const output = new OutputBuffer(maxOutputBytes);
+  const flags = { timedOut: false, outputLimitHit: false, cancelled: false };
+  const killer = killSwitch(child, request.sweep);
+  const stop = (flag: keyof typeof flags) => {
+    flags[flag] = true;
+    killer.kill();
+    // Output read after the kill is not wanted, and a daemon that left the group may hold the pipes open.
+    child.stdout.destroy();
+    child.stderr.destroy();
+  };
+  const timer = setTimeout(() => stop('timedOut'), timeoutMs);
+  const onAbort = () => stop('cancelled');
+  abortSignal?.addEventListener('abort', onAbort, { once: true });
+  const cleanUp = () => {
+    clearTimeout(timer);
+    abortSignal?.removeEventListener('abort', onAbort);
+  };
+  for (const stream of ['stdout', 'stderr'] as const) {
+    child[stream].on('data', (chunk: Buffer) => {
+      output.push(stream, chunk);
+      if (output.received > killAfterBytes && !flags.outputLimitHit) stop('outputLimitHit');
+    });
+  }
+  child.on('exit', () => killer.kill());
+  child.on('error', (spawnError) => {
+    if (child.pid !== undefined) return; // A later error of a running child; 'close' still reports it.
+    cleanUp();
+    resolve({ spawnError });
+  });
+  child.on('close', async (exitCode, signal) => {
+    cleanUp();
+    await killer.settled();
+    const durationMs = Math.round(performance.now() - started);
+    resolve({ exitCode, signal, stdout: output.text('stdout'), stderr: output.text('stderr'), truncated: output.truncated, ...flags, durationMs });
+  });
+  if (abortSignal?.aborted) onAbort();
+}
+
 /**
- * Runs one program without a shell, in its own process group (detached), stdin closed. Kills the
- * whole group on timeout, on abort, once output passes `killAfterBytes`, and when the program
- * exits (so nothing it started in its group outlives the call). Never rejects.
+ * Runs one program without a shell, in its own process group and session (detached), stdin
+ * closed. Kills the whole group, then runs `sweep`, on timeout, on abort, once output passes
+ * `killAfterBytes`, and when the program exits (so nothing it started outlives the call); resolves
+ * once the sweep is done. Never rejects.
  */
 export function runProcess(request: ProcessRequest): Promise<ProcessRun | SpawnFailure> {
-  const { executable, argv0, args, cwd, env, timeoutMs, maxOutputBytes, killAfterBytes, abortSignal } = request;
-  return new Promise((resolve) => {
-    const started = performance.now();
-    const output = new OutputBuffer(maxOutputBytes);
-    const flags = { timedOut: false, outputLimitHit: false, cancelled: false };
-    let child: ChildProcessByStdio<null, Readable, Readable>;
-    try {
-      child = spawn(executable, [...args], { argv0, cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    } catch (spawnError) {
-      // Thrown synchronously for invalid arguments, such as a NUL byte in an argument.
-      resolve({ spawnError: spawnError as Error });
-      return;
-    }
-    const stopPipes = () => {
-      // Output read after the kill is not wanted, and a daemon that left the group may hold the pipes open.
-      child.stdout.destroy();
-      child.stderr.destroy();
-    };
-    const stop = (flag: keyof typeof flags) => {
-      flags[flag] = true;
-      killGroup(child.pid);
-      stopPipes();
-    };
-    const timer = setTimeout(() => stop('timedOut'), timeoutMs);
-    const onAbort = () => stop('cancelled');
-    abortSignal?.addEventListener('abort', onAbort, { once: true });
-    const cleanUp = () => {
-      clearTimeout(timer);
-      abortSignal?.removeEventListener('abort', onAbort);
-    };
-    for (const stream of ['stdout', 'stderr'] as const) {
-      child[stream].on('data', (chunk: Buffer) => {
-        output.push(stream, chunk);
-        if (output.received > killAfterBytes && !flags.outputLimitHit) stop('outputLimitHit');
-      });
-    }
-    child.on('exit', () => killGroup(child.pid));
-    child.on('error', (spawnError) => {
-      if (child.pid !== undefined) return; // A later error of a running child; 'close' still reports it.
-      cleanUp();
-      resolve({ spawnError });
-    });
-    child.on('close', (exitCode, signal) => {
-      cleanUp();
-      resolve({
-        exitCode,
-        signal,
-        stdout: output.text('stdout'),
-        stderr: output.text('stderr'),
-        truncated: output.truncated,
-        ...flags,
-        durationMs: Math.round(performance.now() - started),
-      });
-    });
-    if (abortSignal?.aborted) onAbort();
-  });
+  const child = startChild(request);
+  if ('spawnError' in child) return Promise.resolve(child);
+  return new Promise((resolve) => watchChild(child, request, resolve));
 }

@@ -1,4 +1,4 @@
-import { lstat, mkdir, readlink, realpath } from 'node:fs/promises';
+import { lstat, mkdir, readlink, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidOptionsError } from '../engine/errors.ts';
 
@@ -51,9 +51,12 @@ async function realpathLoose(absolutePath: string, hops = 0): Promise<string> {
 export class Workspace {
   /** The workspace's absolute real path (symbolic links resolved). */
   readonly root: string;
+  /** Device and inode of the root when it was opened: the file tools refuse to work in a root swapped since. */
+  readonly rootIdentity: { readonly dev: number; readonly ino: number };
 
-  private constructor(root: string) {
+  private constructor(root: string, rootIdentity: { dev: number; ino: number }) {
     this.root = root;
+    this.rootIdentity = rootIdentity;
   }
 
   /** Creates `root` if needed (mkdir -p) and opens it; throws InvalidOptionsError unless `root` is absolute. */
@@ -62,7 +65,9 @@ export class Workspace {
       throw new InvalidOptionsError(`Expected the workspace root to be an absolute path, got ${JSON.stringify(root)}`);
     }
     await mkdir(root, { recursive: true });
-    return new Workspace(await realpath(root));
+    const real = await realpath(root);
+    const { dev, ino } = await stat(real);
+    return new Workspace(real, { dev, ino });
   }
 
   /**
@@ -92,6 +97,14 @@ export class Workspace {
   contains(absolutePath: string): boolean {
     if (this.root === path.sep) return path.isAbsolute(absolutePath);
     return absolutePath === this.root || absolutePath.startsWith(this.root + path.sep);
+  }
+
+  /** The names leading from the root to `relativePath` (`..` and `.` folded lexically; [] for the root); throws WorkspaceEscapeError like `resolve`. */
+  components(relativePath: string): string[] {
+    return path
+      .relative(this.root, this.lexical(relativePath))
+      .split(path.sep)
+      .filter((name) => name !== '');
   }
 
   /** `absolutePath` relative to the root, '.' for the root itself: how results name paths. */

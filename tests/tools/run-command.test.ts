@@ -1,9 +1,9 @@
-import { chmod, mkdir, readdir, readFile, realpath, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, realpath, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InvalidOptionsError } from '../../src/engine/errors.ts';
 import { createRunCommandTool, type RunCommandToolOptions } from '../../src/tools/run-command.ts';
+import { SANDBOX_ROWS } from './hostile-helpers.ts';
 import { callTool, createSandbox, OUTSIDE_FILES, type Sandbox } from './sandbox.ts';
 
 let sandbox: Sandbox;
@@ -19,19 +19,16 @@ afterEach(async () => {
   await sandbox.remove();
 });
 
-/** Pids of live processes whose command line contains `argument` (from /proc; zombies have an empty cmdline). */
-async function processesWith(argument: string): Promise<number[]> {
-  const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name));
-  const matches = await Promise.all(
-    pids.map(async (pid) => {
-      const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-      return cmdline.split('\0').includes(argument) ? Number(pid) : null;
-    }),
-  );
-  return matches.filter((pid): pid is number => pid !== null);
-}
-
-const success = (stdout: string, stderr = '') => ({ ok: true, exitCode: 0, signal: null, stdout, stderr, truncated: false, timedOut: false, durationMs: expect.any(Number) });
+const success = (stdout: string, stderr = '') => ({
+  ok: true,
+  exitCode: 0,
+  signal: null,
+  stdout,
+  stderr,
+  truncated: false,
+  timedOut: false,
+  durationMs: expect.any(Number),
+});
 
 describe('run-command: no shell', () => {
   it.each([
@@ -72,7 +69,9 @@ describe('run-command: allow-list', () => {
   it('runs an exactly allow-listed workspace path, the last link unfollowed (a venv python is a link out)', async () => {
     await mkdir(inside('bin'));
     await symlink(await realpath('/bin/echo'), inside('bin/say'));
-    expect(await callTool(runCommand({ allowedCommands: ['bin/say'] }), { command: 'bin/say', args: ['from', 'the', 'venv'] })).toEqual(success('from the venv\n'));
+    expect(await callTool(runCommand({ allowedCommands: ['bin/say'] }), { command: 'bin/say', args: ['from', 'the', 'venv'] })).toEqual(
+      success('from the venv\n'),
+    );
   });
 
   it('refuses an allow-listed workspace path whose directory leads out, and one that does not exist', async () => {
@@ -142,8 +141,8 @@ describe('run-command: results', () => {
   });
 
   it('reports an argument that cannot be passed (a NUL byte) as a failure, not a crash', async () => {
-    const result = await callTool(runCommand(), { command: 'echo', args: ['a\0b'] });
-    expect(result).toEqual({ ok: false, error: `Cannot start "echo": The argument 'args[0]' must be a string without null bytes. Received 'a\\x00b'` });
+    const result = await callTool(runCommand(), { command: 'echo', args: ['ok', 'a\0b'] });
+    expect(result).toEqual({ ok: false, error: 'Cannot start "echo": argument 2 contains a NUL byte' });
   });
 
   it('closes stdin, so a program reading it ends at once', async () => {
@@ -151,7 +150,7 @@ describe('run-command: results', () => {
   });
 });
 
-describe('run-command: environment', () => {
+describe.each(SANDBOX_ROWS)('run-command: environment $label', ({ mode }) => {
   const secrets = { OPENAI_API_KEY: 'sk-test-do-not-leak', GITHUB_TOKEN: 'ghp_test', DATABASE_SECRET: 'hunter2' };
   beforeEach(() => {
     for (const [name, value] of Object.entries(secrets)) vi.stubEnv(name, value);
@@ -160,94 +159,33 @@ describe('run-command: environment', () => {
     vi.unstubAllEnvs();
   });
 
-  it('gives the command only PATH, HOME (the workspace) and LANG', async () => {
-    const result = await callTool(runCommand(), { command: 'env' });
+  // Without a sandbox each command also carries a marker, by which the timeout finds what it started; bwrap sets PWD (its --chdir).
+  const marker = mode === 'off' ? { PLAN_EXECUTE_COMMAND_ID: expect.stringMatching(/^[0-9a-f-]{36}$/) } : { PWD: expect.any(String) };
+
+  it("gives the command only PATH (the sandbox's own with bwrap), HOME (the workspace) and LANG", async () => {
+    const result = await callTool(runCommand({ sandbox: mode }), { command: 'env' });
     expect(result.ok).toBe(true);
     expect(result.stdout).not.toContain('sk-test-do-not-leak');
-    const variables = Object.fromEntries(result.stdout.trimEnd().split('\n').map((line: string) => line.split(/=(.*)/s).slice(0, 2)));
-    expect(variables).toEqual({ PATH: process.env.PATH, HOME: sandbox.workspace.root, LANG: process.env.LANG ?? 'C.UTF-8' });
+    const variables = Object.fromEntries(
+      result.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line: string) => line.split(/=(.*)/s).slice(0, 2)),
+    );
+    const PATH = mode === 'off' ? process.env.PATH : '/usr/local/bin:/usr/bin:/bin';
+    expect(variables).toEqual({ PATH, HOME: sandbox.workspace.root, LANG: process.env.LANG ?? 'C.UTF-8', ...marker });
+    if (mode !== 'off') expect(variables.PWD).toBe(sandbox.workspace.root);
   });
 
   it('adds options.env on top, and only that', async () => {
-    const result = await callTool(runCommand({ env: { PIP_NO_INDEX: '1', LANG: 'C' } }), { command: 'env' });
-    const names = result.stdout.trimEnd().split('\n').map((line: string) => line.split('=')[0]).sort();
-    expect(names).toEqual(['HOME', 'LANG', 'PATH', 'PIP_NO_INDEX']);
+    const result = await callTool(runCommand({ sandbox: mode, env: { PIP_NO_INDEX: '1', LANG: 'C' } }), { command: 'env' });
+    const names = result.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line: string) => line.split('=')[0])
+      .sort();
+    expect(names).toEqual(['HOME', 'LANG', 'PATH', 'PIP_NO_INDEX', ...Object.keys(marker)].sort());
     expect(result.stdout).toContain('\nLANG=C\n');
-  });
-});
-
-describe('run-command: bounds', () => {
-  it('kills a command that never ends at the time limit, its whole process group included', async () => {
-    const [first, second] = [`30.${process.pid}1`, `30.${process.pid}2`];
-    const started = performance.now();
-    const result = await callTool(runCommand({ timeoutMs: 300 }), { command: 'sh', args: ['-c', `sleep ${first} & sleep ${second}`] });
-    const elapsed = performance.now() - started;
-    expect(result).toEqual({
-      ok: false,
-      exitCode: null,
-      signal: 'SIGKILL',
-      stdout: '',
-      stderr: '',
-      truncated: false,
-      timedOut: true,
-      durationMs: expect.any(Number),
-      error: "Timed out after 300 ms; the command's process group was killed",
-    });
-    expect(result.durationMs).toBeGreaterThanOrEqual(300);
-    expect(elapsed).toBeLessThan(2_000);
-    await vi.waitFor(async () => expect([...(await processesWith(first)), ...(await processesWith(second))]).toEqual([]), { timeout: 1_000 });
-  });
-
-  it('times out a plain `sleep 30` after 300 ms and leaves no process behind', async () => {
-    const duration = `30.${process.pid}3`;
-    const result = await callTool(runCommand({ timeoutMs: 300 }), { command: 'sleep', args: [duration] });
-    expect(result).toMatchObject({ ok: false, exitCode: null, signal: 'SIGKILL', timedOut: true });
-    expect(result.durationMs).toBeLessThan(2_000);
-    await vi.waitFor(async () => expect(await processesWith(duration)).toEqual([]), { timeout: 1_000 });
-  });
-
-  it('kills a command that prints 50 MB early, keeping exactly the first 64 KiB, in bounded memory', async () => {
-    const rssBefore = process.memoryUsage().rss;
-    const started = performance.now();
-    const result = await callTool(runCommand(), { command: 'head', args: ['-c', '50000000', '/dev/zero'] });
-    const elapsed = performance.now() - started;
-    expect({ ...result, stdout: undefined }).toEqual({
-      ok: false,
-      exitCode: null,
-      signal: 'SIGKILL',
-      stdout: undefined,
-      stderr: '',
-      truncated: true,
-      timedOut: false,
-      durationMs: expect.any(Number),
-      error: 'Printed more than 1048576 bytes; the command was killed and only the start of its output kept',
-    });
-    expect(result.stdout).toBe('\0'.repeat(65_536));
-    expect(elapsed).toBeLessThan(2_000);
-    expect(process.memoryUsage().rss - rssBefore).toBeLessThan(32 * 1024 * 1024);
-  });
-
-  it('caps stdout and stderr together and keeps a command under the kill threshold running to the end', async () => {
-    const script = "process.stdout.write('o'.repeat(700)); setTimeout(() => process.stderr.write('e'.repeat(700)), 50)";
-    const result = await callTool(runCommand({ maxOutputBytes: 1_000 }), { command: 'node', args: ['-e', script] });
-    expect(result).toEqual({
-      ok: true,
-      exitCode: 0,
-      signal: null,
-      stdout: 'o'.repeat(700),
-      stderr: 'e'.repeat(300),
-      truncated: true,
-      timedOut: false,
-      durationMs: expect.any(Number),
-    });
-  });
-
-  it('kills the process group when the abort signal fires', async () => {
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(), 100);
-    const result = await callTool(runCommand({ timeoutMs: 10_000 }), { command: 'sleep', args: ['30'] }, { abortSignal: controller.signal });
-    expect(result).toMatchObject({ ok: false, exitCode: null, signal: 'SIGKILL', timedOut: false, error: "Cancelled; the command's process group was killed" });
-    expect(result.durationMs).toBeLessThan(2_000);
   });
 });
 
@@ -256,7 +194,8 @@ describe('createRunCommandTool options', () => {
     [{ allowedCommands: [] }, 'Expected `allowedCommands` to be a non-empty array of command names, got []'],
     [{ allowedCommands: [''] }, 'Expected every entry of `allowedCommands` to be a program name or a path inside the workspace, got ""'],
     [{ allowedCommands: ['../bin/sh'] }, 'Expected every entry of `allowedCommands` to be a program name or a path inside the workspace, got "../bin/sh"'],
-    [{ timeoutMs: 0 }, 'Expected `timeoutMs` to be an integer from 1 and up, got 0 (number)'],
+    [{ timeoutMs: 0 }, 'Expected `timeoutMs` to be an integer from 1 to 2147483647, got 0 (number)'],
+    [{ timeoutMs: 2 ** 31 }, 'Expected `timeoutMs` to be an integer from 1 to 2147483647, got 2147483648 (number)'],
     [{ maxOutputBytes: -1 }, 'Expected `maxOutputBytes` to be an integer from 1 and up, got -1 (number)'],
     [{ env: { PATH: 42 as unknown as string } }, 'Expected `env.PATH` to be a string, got 42 (number)'],
   ])('refuses %j', (options, message) => {

@@ -65,6 +65,14 @@ describe('Workspace.resolve', () => {
     await expect(attempt).rejects.toMatchObject({ path: requested });
   });
 
+  it('splits a path into the names below the root, refusing escapes as resolve does', async () => {
+    const { workspace } = sandbox;
+    expect(workspace.components('docs/./api/../guide.md')).toEqual(['docs', 'guide.md']);
+    expect(workspace.components('.')).toEqual([]);
+    expect(() => workspace.components('../outside')).toThrow(WorkspaceEscapeError);
+    expect(workspace.rootIdentity).toEqual({ dev: (await stat(workspace.root)).dev, ino: (await stat(workspace.root)).ino });
+  });
+
   it('resolveEntry keeps the last name unfollowed but confines its directory', async () => {
     const { workspace } = sandbox;
     expect(await workspace.resolveEntry('link-to-secret')).toBe(path.join(workspace.root, 'link-to-secret'));

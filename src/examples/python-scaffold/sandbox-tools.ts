@@ -39,6 +39,8 @@ export function createScaffoldTools(workspace: Workspace, { offline, commandTime
     workspace,
     allowedCommands: SCAFFOLD_COMMANDS,
     timeoutMs: commandTimeoutMs,
+    // Online, pip must reach its index from inside the command sandbox.
+    allowNetwork: !offline,
     env: { ...PIP_ENV, ...(offline ? OFFLINE_PIP_ENV : ONLINE_PIP_ENV), ...env },
   });
   return { runCommand, ...createFileTools(workspace) };
