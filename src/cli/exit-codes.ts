@@ -1,8 +1,10 @@
+import type { PlanExecuteErrorCode } from '../engine/errors.ts';
 import type { RunStatus } from '../engine/result.ts';
 
 /**
- * The CLI's exit codes, in one place. 64, 70 and 78 are the BSD sysexits codes for a usage error,
- * an internal error and a configuration error; 130 is the shell's code for "ended by SIGINT".
+ * The CLI's exit codes, in one place. 64, 69, 70, 76 and 78 are the BSD sysexits codes for a usage
+ * error, an unavailable service, an internal error, a remote protocol error and a configuration
+ * error; 130 is the shell's code for "ended by SIGINT".
  */
 export const EXIT = Object.freeze({
   /** The run completed; the release succeeded. */
@@ -13,8 +15,15 @@ export const EXIT = Object.freeze({
   stopped: 2,
   /** Unknown command or flag, bad or missing value (EX_USAGE). */
   usage: 64,
+  /** The model server cannot be reached: connection refused, DNS or TLS failure (EX_UNAVAILABLE). */
+  modelUnavailable: 69,
   /** The CLI itself threw: a bug (EX_SOFTWARE). */
   internal: 70,
+  /**
+   * The model server refused a request for good: an HTTP 4xx other than 408, 409 and 429, such as a
+   * bad key, an unknown model or an unsupported parameter (EX_PROTOCOL: the remote end said no).
+   */
+  modelRejected: 76,
   /** No model configured: neither OPENAI_API_KEY nor OPENAI_BASE_URL is set (EX_CONFIG). */
   config: 78,
   /** Interrupted with Ctrl-C: the run was cancelled and its partial results printed. */
@@ -34,4 +43,15 @@ export function exitCodeForStatus(status: RunStatus): number {
     case 'cancelled':
       return EXIT.interrupted;
   }
+}
+
+/**
+ * The exit code of a finished run: its own code when the model server refused a request or could
+ * not be reached (nothing the plan did is to blame, so scripts can tell it apart from a failed
+ * plan), otherwise the code of its status.
+ */
+export function exitCodeForRun(run: { readonly status: RunStatus; readonly error: { readonly code: PlanExecuteErrorCode } | null }): number {
+  if (run.error?.code === 'MODEL_UNAVAILABLE') return EXIT.modelUnavailable;
+  if (run.error?.code === 'MODEL_REQUEST_REJECTED') return EXIT.modelRejected;
+  return exitCodeForStatus(run.status);
 }

@@ -1,4 +1,6 @@
-import { DEFAULTS } from '../engine/constants.ts';
+import { DEFAULTS } from '../engine/settings.ts';
+import { TOOL_DEFAULTS } from '../tools/constants.ts';
+import { COMMAND_TOOL_NAME, DEFAULT_WORKSPACE_DIR, WORKSPACE_VARIABLE } from './run-tool-options.ts';
 
 /** Simulated latency of each pipeline call in `demo` on a terminal, so that the checklist can be watched. */
 export const DEMO_LIVE_LATENCY_MS = 150;
@@ -7,7 +9,8 @@ export const DEMO_LIVE_LATENCY_MS = 150;
 export const PROGRAM = 'plan-execute';
 
 const EXIT_CODES = `Exit codes: 0 completed, 1 failed, 2 aborted or rejected, 64 usage error,
-70 internal error, 78 no model configured, 130 interrupted (Ctrl-C).`;
+69 model server unreachable, 70 internal error, 76 model server refused a request,
+78 no model configured, 130 interrupted (Ctrl-C).`;
 
 /** `plan-execute --help`. */
 export const MAIN_USAGE = `Usage: ${PROGRAM} <command> [options]
@@ -32,14 +35,29 @@ export const RUN_USAGE = `Usage: ${PROGRAM} run "<task>" [options]
 Plans the task with the planner model, runs each step with the executor model, replans after
 a failure and merges the step outputs. Models come from the environment or ./.env:
 OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL (an OpenAI-compatible server), and optionally
-PLANNER_MODEL, EXECUTOR_MODEL, SYNTHESIZER_MODEL.
+PLANNER_MODEL, EXECUTOR_MODEL, SYNTHESIZER_MODEL, and PLAN_EXECUTE_OUTPUT_MODE (how structured
+answers are asked for: auto, native, prompt or tool; default auto).
+
+The executor's tools work in the workspace folder; paths are relative to it, and absolute
+paths, '..' and symbolic links leading out are refused:
+  readFile              Read a text file
+  writeFile             Write a text file, creating its folders
+  listFiles             List a folder
+  ${COMMAND_TOOL_NAME}            Run an allowed program (only with --allow): no shell, arguments
+                        passed as they are, a scrubbed environment, a ${TOOL_DEFAULTS.commandTimeoutMs / 1000} s time limit
 
 Options:
+  --workspace <dir>     The executor's folder, created if missing
+                        (default: $${WORKSPACE_VARIABLE}, else ./${DEFAULT_WORKSPACE_DIR})
+  --allow <programs>    Programs ${COMMAND_TOOL_NAME} may run, comma-separated, such as python3,ls
+                        (default: none, and no ${COMMAND_TOOL_NAME}). An allowed program does what
+                        it is built to do (python3 runs any code): allow only what the task needs
   --approve             Show the plan and ask before executing: y (run it), n (reject it),
                         e (edit it as JSON in $EDITOR; it is validated before it runs)
   --max-replans <n>     Replanner calls per run, from 0 (default ${DEFAULTS.maxReplans})
   --concurrency <n>     Independent steps at once, from 1 (default ${DEFAULTS.concurrency})
   --max-tokens <n>      Token budget of the whole run, from 1 (default: none)
+  --verbose             Also print a line per model call: role, mode, tokens, duration
   --json                Print only the result (PlanRunResult) as JSON; no progress
   -h, --help            Show this help
 

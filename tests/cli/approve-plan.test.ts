@@ -8,7 +8,7 @@ const HELLO = { id: 'hello', description: 'Say hello', expectedOutput: 'a greeti
 const WAVE = { id: 'wave', description: 'Wave', expectedOutput: 'a wave', dependsOn: ['hello'], toolHint: null };
 const PLAN: Plan = { goal: 'Greet twice', rationale: 'Hello first.', steps: [HELLO, WAVE] };
 const ONLY_HELLO: Plan = { ...PLAN, steps: [HELLO] };
-const VALIDATION = { toolNames: ['search'], maxSteps: 5 };
+const VALIDATION = { toolNames: ['search'], maxPlanSteps: 5 };
 const SHOWN = formatPlanForApproval(PLAN);
 
 /** An approver on in-memory streams: `answers` are typed, `edits` are what the editor returns in turn. */

@@ -1,7 +1,11 @@
 import picocolors from 'picocolors';
 import { describe, expect, it } from 'vitest';
+import { PassThrough } from 'node:stream';
+import { stripVTControlCharacters } from 'node:util';
 import { applyEvent, INITIAL_CHECKLIST, isBusy, type ChecklistState } from '../../src/cli/output/checklist.ts';
+import { LiveChecklist } from '../../src/cli/output/live-checklist.ts';
 import { renderChecklist } from '../../src/cli/output/render-checklist.ts';
+import { ModelRequestRejectedError, ModelUnavailableError } from '../../src/engine/errors.ts';
 import type { PlanRunEvent, PlanRunEventInput } from '../../src/engine/events.ts';
 import type { PlanRunResult, StepResult } from '../../src/engine/result.ts';
 import { plan, step } from '../helpers/plans.ts';
@@ -19,8 +23,29 @@ const attempt = (stepId: string, status: 'done' | 'failed', text: string): StepR
   startedAt: '2025-01-01T00:00:00.000Z',
   durationMs: 1,
 });
-const finished = (status: PlanRunResult['status'], message: string | null): PlanRunEventInput =>
-  ({ type: 'run-finished', status, result: {} as PlanRunResult, error: message ? new Error(message) : null }) as unknown as PlanRunEventInput;
+const finished = (status: PlanRunResult['status'], message: string | Error | null): PlanRunEventInput =>
+  ({
+    type: 'run-finished',
+    status,
+    result: {} as PlanRunResult,
+    error: typeof message === 'string' ? new Error(message) : message,
+  }) as unknown as PlanRunEventInput;
+const NO_TOOL_CALL: PlanRunEventInput = {
+  type: 'step-warning',
+  stepId: 'smoke',
+  warning: 'no-tool-call',
+  message: 'The plan named runCommand for this step, but the executor made no tool call',
+};
+const MODEL_CALLED: PlanRunEventInput = {
+  type: 'model-called',
+  role: 'executor',
+  stepId: 'smoke',
+  mode: 'prompt',
+  usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15 },
+  durationMs: 12,
+  error: null,
+  repairs: [],
+};
 
 const replay = (events: PlanRunEventInput[]): ChecklistState => events.map(stamp).reduce(applyEvent, INITIAL_CHECKLIST);
 const render = (state: ChecklistState, width = 80) => renderChecklist(state, { colors: picocolors.createColors(false), frame: 0, width });
@@ -63,7 +88,14 @@ goal: Release 1.4.3
       { type: 'step-failed', stepId: 'smoke', result: attempt('smoke', 'failed', 'missing_migration') },
       {
         type: 'plan-revised',
-        revision: { revision: 1, kind: 'revise', reason: 'Apply the fix, then smoke again', failedStepId: 'smoke', stepsBefore: RELEASE.steps, stepsAfter: REVISED },
+        revision: {
+          revision: 1,
+          kind: 'revise',
+          reason: 'Apply the fix, then smoke again',
+          failedStepId: 'smoke',
+          stepsBefore: RELEASE.steps,
+          stepsAfter: REVISED,
+        },
       },
     ]);
     expect(render(state)).toBe(`Release 1.4.3 to staging
@@ -126,7 +158,10 @@ goal: Edited goal
   });
 
   it('fits every line to the terminal width', () => {
-    const state = replay([{ type: 'run-started', task: 'x'.repeat(200) }, { type: 'plan-created', plan: plan([step('a', [], { description: 'y'.repeat(200) })]), attempt: 1 }]);
+    const state = replay([
+      { type: 'run-started', task: 'x'.repeat(200) },
+      { type: 'plan-created', plan: plan([step('a', [], { description: 'y'.repeat(200) })]), attempt: 1 },
+    ]);
     const lines = render(state, 40).split('\n');
     expect(lines.map((line) => line.length <= 39)).toEqual(lines.map(() => true));
     expect(lines[2]).toBe(`  ○ a  ${'y'.repeat(31)}…`);
@@ -141,5 +176,44 @@ goal: Edited goal
   ⠋ smoke  Do smoke
 ⠋ 0 of 1 steps done`);
     expect(render(replay([{ type: 'run-resumed', task: 'Release', doneStepIds: ['build'] }])).split('\n')[1]).toBe('  resumed with 1 step already done');
+  });
+
+  it('flags a step with a warning (⚠, in yellow) in place of its output, until its next attempt', () => {
+    const warned = replay([...START, NO_TOOL_CALL, { type: 'step-finished', stepId: 'smoke', result: attempt('smoke', 'done', 'the suite passed') }]);
+    expect(render(warned, 120).split('\n')[3]).toBe('  ✔ smoke   Do smoke — ⚠ The plan named runCommand for this step, but the executor made no tool call');
+    const colored = renderChecklist(warned, { colors: picocolors.createColors(true), frame: 0, width: 200 }).split('\n')[3];
+    expect(colored).toContain('\u001B[33m — ⚠ The plan named runCommand for this step, but the executor made no tool call\u001B[39m');
+    const rerun = applyEvent(replay([...START, NO_TOOL_CALL]), stamp({ type: 'step-started', stepId: 'smoke', attempt: 2, description: 'Do smoke' }));
+    expect(render(rerun).split('\n')[3]).toBe('  ⠋ smoke   Do smoke — attempt 2');
+  });
+
+  it('leaves the rows as they are on a model call', () => {
+    const state = replay(START);
+    expect(applyEvent(state, stamp(MODEL_CALLED))).toBe(state);
+  });
+
+  it.each([
+    ['unreachable', new ModelUnavailableError('planner', 'http://127.0.0.1:9/v1', 'connect ECONNREFUSED 127.0.0.1:9'), '✖ failed: MODEL_UNAVAILABLE'],
+    ['refused a request', new ModelRequestRejectedError('executor', 401, 'Incorrect API key provided'), '✖ failed: MODEL_REQUEST_REJECTED'],
+  ])('names only the code when the model server was %s (the command prints the error on its own line)', (_what, error, footer) => {
+    expect(
+      render(replay([...START, finished('failed', error)]))
+        .split('\n')
+        .at(-1),
+    ).toBe(footer);
+  });
+});
+
+describe('LiveChecklist.print', () => {
+  it('prints a line above the checklist and draws the checklist again below it', () => {
+    const stream = Object.assign(new PassThrough(), { isTTY: true, columns: 80 });
+    let written = '';
+    stream.on('data', (chunk) => (written += chunk));
+    const checklist = new LiveChecklist(stream, picocolors.createColors(false));
+    checklist.onEvent(stamp(START[0]!));
+    checklist.print('  model call: planner, mode native, 15 tokens (10 in, 5 out) in 12 ms');
+    checklist.close();
+    const text = stripVTControlCharacters(written);
+    expect(text.endsWith('  model call: planner, mode native, 15 tokens (10 in, 5 out) in 12 ms\nRelease 1.4.3 to staging\n⠋ planning…\n')).toBe(true);
   });
 });

@@ -1,12 +1,14 @@
-import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_EDITOR, editorCommand, editText, EditorError } from '../../src/cli/approval/editor.ts';
+import { makeTempDir, removeTempDirs } from './helpers/temp-dir.ts';
 
-/** An executable script in a fresh directory. */
+afterEach(removeTempDirs);
+
+/** An executable script in a fresh directory, removed after the test. */
 function script(name: string, body: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'plan-execute-editor-test-')), name);
+  const file = join(makeTempDir('plan-execute-editor-test-'), name);
   writeFileSync(file, `#!/usr/bin/env node\n${body}\n`);
   chmodSync(file, 0o755);
   return file;

@@ -1,20 +1,13 @@
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { normalise, runCli, spawnCli } from './helpers/run-cli.ts';
+import { GREETING, PLAN, step, succeed } from './helpers/greeting.ts';
 import { startLoopbackModel, type LoopbackModel, type LoopbackScript } from './helpers/loopback-model.ts';
+import { makeTempDir, removeTempDirs } from './helpers/temp-dir.ts';
 
-const step = (id: string, description: string, dependsOn: string[] = []) => ({ id, description, expectedOutput: `${id} done`, dependsOn, toolHint: null });
-const PLAN = { goal: 'Greet the user twice', rationale: null, steps: [step('hello', 'Say hello'), step('wave', 'Wave', ['hello'])] };
-const succeed = (output: string, delayMs?: number) => ({ json: { success: true, output, error: null }, ...(delayMs ? { delayMs } : {}) });
-const GREETING: LoopbackScript = {
-  planner: [{ json: PLAN }],
-  executor: [succeed('Hello!'), succeed('*waves*')],
-  synthesizer: [{ text: 'Hello! *waves*' }],
-};
-
-const PLAIN_PROGRESS = `run <id>: Greet me
+const PLAIN_PROGRESS = `executor tools: readFile, writeFile, listFiles in <workspace>
+run <id>: Greet me
   plan (2 steps): Greet the user twice
     - hello: Say hello
     - wave: Wave (after hello)
@@ -24,16 +17,20 @@ let model: LoopbackModel | undefined;
 afterEach(async () => {
   await model?.close();
   model = undefined;
+  removeTempDirs();
 });
 
+/** Runs `run "Greet me" …args` in a fresh workspace against a loopback model answering `script`; stdout normalised. */
 async function runAgainst(script: LoopbackScript, args: string[], options: { input?: string; env?: Record<string, string> } = {}) {
   model = await startLoopbackModel(script);
-  return runCli(['run', 'Greet me', ...args], { ...options, env: { OPENAI_BASE_URL: model.baseUrl, ...options.env } });
+  const workspace = realpathSync(makeTempDir('plan-execute-run-workspace-'));
+  const outcome = await runCli(['run', 'Greet me', '--workspace', workspace, ...args], { ...options, env: { OPENAI_BASE_URL: model.baseUrl, ...options.env } });
+  return { ...outcome, stdout: normalise(outcome.stdout, workspace) };
 }
 
 /** An $EDITOR: a script that drops the step `wave` from the plan file it is given. */
 function dropWaveEditor(): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'plan-execute-editor-')), 'drop-wave.mjs');
+  const file = join(makeTempDir('plan-execute-editor-'), 'drop-wave.mjs');
   writeFileSync(
     file,
     `#!/usr/bin/env node
@@ -52,7 +49,7 @@ describe('plan-execute run', { timeout: 60_000 }, () => {
   it('prints one line per event and the result when stdout is piped, and exits 0 when the run completes', async () => {
     const { code, stdout, stderr } = await runAgainst(GREETING, []);
     expect(stderr).toBe('');
-    expect(normalise(stdout)).toBe(`${PLAIN_PROGRESS}  > hello started
+    expect(stdout).toBe(`${PLAIN_PROGRESS}  > hello started
   [x] hello: Hello!
   > wave started
   [x] wave: *waves*
@@ -82,11 +79,20 @@ tokens: 60 (planner 15, executor 30, synthesizer 15); 2 step attempts in <n> ms
 
   it('reads the model variables from ./.env when the environment has none', async () => {
     model = await startLoopbackModel(GREETING);
-    const cwd = mkdtempSync(join(tmpdir(), 'plan-execute-dotenv-'));
+    const cwd = makeTempDir('plan-execute-dotenv-');
     writeFileSync(join(cwd, '.env'), `OPENAI_API_KEY=\nOPENAI_BASE_URL=${model.baseUrl}\n`);
     const { code, stdout } = await runCli(['run', 'Greet me', '--json'], { cwd });
     expect(code).toBe(0);
     expect(JSON.parse(stdout).status).toBe('completed');
+  });
+
+  it('works in ./workspace, created when missing, without --workspace', async () => {
+    model = await startLoopbackModel(GREETING);
+    const cwd = realpathSync(makeTempDir('plan-execute-default-workspace-'));
+    const { code, stdout } = await runCli(['run', 'Greet me'], { cwd, env: { OPENAI_BASE_URL: model.baseUrl } });
+    expect(code).toBe(0);
+    expect(stdout.split('\n')[0]).toBe(`executor tools: readFile, writeFile, listFiles in ${cwd}/workspace`);
+    expect(realpathSync(join(cwd, 'workspace'))).toBe(join(cwd, 'workspace'));
   });
 
   it('without a model configured, says which variables to set and exits 78', async () => {
@@ -131,14 +137,15 @@ tokens: 60 (planner 15, executor 30, synthesizer 15); 2 step attempts in <n> ms
 
   it('cancels the run on Ctrl-C (SIGINT), prints the partial result and exits 130', async () => {
     model = await startLoopbackModel({ ...GREETING, executor: ['hang'] });
-    const child = spawnCli(['run', 'Greet me'], { env: { OPENAI_BASE_URL: model.baseUrl } });
+    const cwd = realpathSync(makeTempDir('plan-execute-interrupt-'));
+    const child = spawnCli(['run', 'Greet me'], { cwd, env: { OPENAI_BASE_URL: model.baseUrl } });
     let stdout = '';
     child.stdout?.on('data', (chunk) => (stdout += chunk));
     await model.waitFor('executor');
     child.kill('SIGINT');
     const code = await new Promise((resolve) => child.on('exit', (exitCode) => resolve(exitCode)));
     expect(code).toBe(130);
-    expect(normalise(stdout)).toBe(`${PLAIN_PROGRESS}  > hello started
+    expect(normalise(stdout, join(cwd, 'workspace'))).toBe(`${PLAIN_PROGRESS}  > hello started
 run cancelled: The run was cancelled
 
 status: cancelled
@@ -161,13 +168,13 @@ Run this plan? [y]es, [n]o, [e]dit: ${answer}
   it('shows the plan and runs it after y', async () => {
     const { code, stdout } = await runAgainst(GREETING, ['--approve'], { input: 'y\n' });
     expect(code).toBe(0);
-    expect(normalise(stdout)).toContain(`${PLAIN_PROGRESS}${prompt('y')}  plan approved\n  > hello started\n`);
+    expect(stdout).toContain(`${PLAIN_PROGRESS}${prompt('y')}  plan approved\n  > hello started\n`);
   });
 
   it('rejects the plan after n: nothing runs and it exits 2', async () => {
     const { code, stdout } = await runAgainst(GREETING, ['--approve'], { input: 'n\n' });
     expect(code).toBe(2);
-    expect(normalise(stdout)).toContain(`${PLAIN_PROGRESS}${prompt('n')}  plan rejected at approval\nrun rejected: The plan was rejected before execution\n`);
+    expect(stdout).toContain(`${PLAIN_PROGRESS}${prompt('n')}  plan rejected at approval\nrun rejected: The plan was rejected before execution\n`);
     expect(model?.requests).toEqual(['planner']);
   });
 

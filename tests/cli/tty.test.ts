@@ -1,24 +1,8 @@
-import { execFile } from 'node:child_process';
-import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { CLI, cliEnv, EMPTY_DIR, TSX } from './helpers/run-cli.ts';
+import { runInTerminal } from './helpers/run-in-terminal.ts';
 
 const HIDE_CURSOR = '\u001B[?25l';
 const SHOW_CURSOR = '\u001B[?25h';
-
-/**
- * Runs the CLI on a pseudo-terminal of 120 × 40 with util-linux `script` (no native module), and
- * returns what the terminal received and the exit code.
- */
-function runInTerminal(args: string): Promise<{ code: number | null; output: string; text: string }> {
-  const command = `stty rows 40 cols 120; ${TSX} ${CLI} ${args}`;
-  return new Promise((resolve) => {
-    execFile('script', ['-qfec', command, '/dev/null'], { cwd: EMPTY_DIR, env: cliEnv(), timeout: 60_000 }, (error, stdout) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-      resolve({ code, output: stdout, text: stripVTControlCharacters(stdout).replaceAll('\r', '') });
-    });
-  });
-}
 
 describe('on a terminal', { timeout: 90_000 }, () => {
   it('release 1.4.3 draws the plan as a checklist updated in place, ending with every step done', async () => {
@@ -32,18 +16,18 @@ describe('on a terminal', { timeout: 90_000 }, () => {
     for (const line of [
       'Release 1.4.3 to staging for web: fetch the build once, then smoke-test, deploy and verify each service.',
       'goal: Release 1.4.3 of web to staging',
-      '  ○ deploy-web  [deploy web] Deploy 1.4.3 of web to staging',
-      '  ✖ smoke-web   [smoke web] Run the smoke suite of 1.4.3 against web — smoke failed for web@1.4.3: missing_migration (…',
-      '    ✖ smoke-web   [smoke web] Run the smoke suite of 1.4.3 against web — smoke failed for web@1.4.3: missing_migration…',
+      '  ○ deploy-web  Deploy 1.4.3 of web to staging',
+      '  ✖ smoke-web   Run the smoke suite of 1.4.3 against web — smoke failed for web@1.4.3: missing_migration (column invoi…',
+      '    ✖ smoke-web   Run the smoke suite of 1.4.3 against web — smoke failed for web@1.4.3: missing_migration (column inv…',
       '  replaced by revision 1: missing_migration is a known smoke failure: apply its fix to web, then run the smoke suite a…',
-      '    ⊘ deploy-web  [deploy web] Deploy 1.4.3 of web to staging — replaced',
-      '  ✔ fix-web     [fix web] Apply the missing_migration fix to web for 1.4.3 — applied the missing_migration fix to web@…',
-      '  ✔ verify-web  [verify web] Check web is healthy on 1.4.3 — web@1.4.3 healthy: 5/5 checks green, p95 182 ms, error ra…',
+      '    ⊘ deploy-web  Deploy 1.4.3 of web to staging — replaced',
+      '  ✔ fix-web     Apply the missing_migration fix to web for 1.4.3 — applied the missing_migration fix to web@1.4.3',
+      '  ✔ verify-web  Check web is healthy on 1.4.3 — web@1.4.3 healthy: 5/5 checks green, p95 182 ms, error rate 0.0%',
       '✔ completed',
     ]) {
       expect(text).toContain(line);
     }
-    expect(text).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] smoke-web {3}\[smoke web\]/); // a running step spins
+    expect(text).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] smoke-web {3}Run the smoke suite/); // a running step spins
     expect(text.endsWith(`✔ completed
 
 release 1.4.3 to staging (web): succeeded after a replan
@@ -55,7 +39,7 @@ release 1.4.3 to staging (web): succeeded after a replan
   it('release 1.5.0 ends with the failed check and the abort, and exits 2', async () => {
     const { code, text } = await runInTerminal('release 1.5.0 --env production');
     expect(code).toBe(2);
-    expect(text).toContain('  ✖ verify-web  [verify web] Check web is healthy on 1.5.0 — health check failed for web@1.5.0: downstream_db_unreacha…');
+    expect(text).toContain('  ✖ verify-web  Check web is healthy on 1.5.0 — health check failed for web@1.5.0: downstream_db_unreachable (orders-d…');
     expect(text).toContain('■ aborted: The run was aborted: web@1.5.0 is deployed but unhealthy; rolling back is left to the caller. health check …');
   });
 

@@ -15,8 +15,11 @@ describe('plan-execute --help', () => {
   });
 
   it('documents every command, flag and exit code', () => {
-    expect(MAIN_USAGE).toContain('Exit codes: 0 completed, 1 failed, 2 aborted or rejected, 64 usage error,\n70 internal error, 78 no model configured, 130 interrupted (Ctrl-C).');
-    for (const flag of ['--approve', '--max-replans <n>', '--concurrency <n>', '--max-tokens <n>', '--json']) expect(RUN_USAGE).toContain(flag);
+    const exitCodes =
+      'Exit codes: 0 completed, 1 failed, 2 aborted or rejected, 64 usage error,\n69 model server unreachable, 70 internal error, 76 model server refused a request,\n78 no model configured, 130 interrupted (Ctrl-C).';
+    expect(MAIN_USAGE).toContain(exitCodes);
+    expect(RUN_USAGE).toContain(exitCodes);
+    for (const flag of ['--workspace <dir>', '--allow <programs>', '--approve', '--max-replans <n>', '--concurrency <n>', '--max-tokens <n>', '--verbose', '--json']) expect(RUN_USAGE).toContain(flag);
     for (const flag of ['--env <env>', '--services <list>', '--concurrency <n>', '--latency <ms>', '--json']) expect(RELEASE_USAGE).toContain(flag);
     for (const flag of ['--latency <ms>', '--json']) expect(DEMO_USAGE).toContain(flag);
     expect(DEMO_USAGE).toContain('(default 150 on a');
@@ -37,7 +40,9 @@ describe('plan-execute usage errors', () => {
     [['--verbose'], usageError('plan-execute', "unknown option '--verbose'", MAIN)],
     [['run'], usageError('plan-execute run', 'missing the task', RUN)],
     [['run', 'a', 'b'], usageError('plan-execute run', 'unexpected argument "b"', RUN)],
-    [['run', 'task', '--verbose'], usageError('plan-execute run', "unknown option '--verbose'", RUN)],
+    [['run', 'task', '--verbos'], usageError('plan-execute run', "unknown option '--verbos'", RUN)],
+    [['run', 'task', '--allow', 'python3,'], usageError('plan-execute run', '--allow must be a comma-separated list of programs, such as python3,ls, got "python3,"', RUN)],
+    [['run', 'task', '--workspace='], usageError('plan-execute run', '--workspace must name a directory, got ""', RUN)],
     [['run', 'task', '--concurrency', '0'], usageError('plan-execute run', '--concurrency must be an integer from 1 and up, got "0"', RUN)],
     [['run', 'task', '--max-replans=-1'], usageError('plan-execute run', '--max-replans must be an integer from 0 and up, got "-1"', RUN)],
     [

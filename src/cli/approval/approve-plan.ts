@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { PlanSchema, type Plan } from '../../engine/plan-schema.ts';
-import type { ApprovePlan } from '../../engine/run-options.ts';
+import type { ApprovePlan } from '../../engine/settings.ts';
 import { validatePlan, type PlanValidationContext } from '../../engine/validate-plan.ts';
 import { writeLine } from '../io.ts';
 import { plural, stepList } from '../output/plain-lines.ts';

@@ -1,28 +1,28 @@
-import type { ToolsInput } from '@mastra/core/agent';
-import { DEFAULTS } from '../../engine/constants.ts';
-import { modelsFromEnv } from '../../models.ts';
-import type { RunSettingsInput } from '../../engine/resolve-settings.ts';
+import { DEFAULTS, type RunSettingsInput } from '../../engine/settings.ts';
+import { modelsFromEnv, type RoleModels } from '../../models.ts';
 import { createPlanApprover, type PlanApprover } from '../approval/approve-plan.ts';
 import { editText } from '../approval/editor.ts';
 import { parseCommandLine, parseInteger, singlePositional } from '../args.ts';
 import { withEnvFile } from '../env-file.ts';
-import { EXIT, exitCodeForStatus } from '../exit-codes.ts';
+import { EXIT, exitCodeForRun } from '../exit-codes.ts';
 import { trapInterrupt } from '../interrupt.ts';
 import { writeLine, type CliIo } from '../io.ts';
-import { createRunView, outputMode, printRunResult, type RunView } from '../output/run-view.ts';
+import { createRunView, outputMode, printRunResult, type OutputMode, type RunView } from '../output/run-view.ts';
+import type { RunTools } from '../run-tools.ts';
+import { parseAllowList, workspaceDirFor } from '../run-tool-options.ts';
 import { RUN_USAGE } from '../usage.ts';
 
 const OPTIONS = {
+  workspace: { type: 'string' },
+  allow: { type: 'string' },
   approve: { type: 'boolean' },
   'max-replans': { type: 'string' },
   concurrency: { type: 'string' },
   'max-tokens': { type: 'string' },
+  verbose: { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
-
-/** The executor's tools in `run`: none yet, so every step is the executor model's own work. */
-const RUN_TOOLS: ToolsInput = {};
 
 type RunFlags = ReturnType<typeof parseCommandLine<typeof OPTIONS>>['values'];
 
@@ -43,12 +43,12 @@ function settingsFromFlags(values: RunFlags): RunSettingsInput {
 }
 
 /** The y / n / e prompt; it writes where the progress goes, or to stderr when stdout is JSON. */
-function approverFor(io: CliIo, json: boolean, view: RunView): PlanApprover {
+function approverFor(io: CliIo, json: boolean, view: RunView, toolNames: readonly string[]): PlanApprover {
   const output = json ? io.stderr : io.stdout;
   return createPlanApprover({
     input: io.stdin,
     output,
-    validation: { toolNames: Object.keys(RUN_TOOLS), maxSteps: DEFAULTS.maxSteps },
+    validation: { toolNames, maxPlanSteps: DEFAULTS.maxPlanSteps },
     // The editor gets the terminal: stdin, and the prompt's stream as its stdout.
     editPlan: (text) => editText(text, { env: io.env, stdio: ['inherit', output.fd ?? 'inherit', 'inherit'] }),
     onPromptStart: () => view.pause(),
@@ -56,9 +56,62 @@ function approverFor(io: CliIo, json: boolean, view: RunView): PlanApprover {
   });
 }
 
+/** Everything a run needs, checked before anything runs. */
+interface RunPlanned {
+  readonly task: string;
+  readonly flags: RunFlags;
+  readonly settings: RunSettingsInput;
+  readonly models: RoleModels;
+  readonly runTools: RunTools;
+}
+
+/** Checks the task, the flags and the models, then opens the workspace and builds the tools; throws UsageError or MissingModelError. */
+async function prepareRun(values: RunFlags, positionals: readonly string[], io: CliIo): Promise<RunPlanned> {
+  const task = singlePositional(positionals, 'the task', RUN_USAGE);
+  const settings = settingsFromFlags(values);
+  const allowedCommands = parseAllowList(values.allow, RUN_USAGE);
+  const env = await withEnvFile(io.env, io.cwd);
+  const workspaceDir = workspaceDirFor(values.workspace, env, io.cwd, RUN_USAGE);
+  const models = modelsFromEnv(env);
+  // Imported here, after the arguments and the models are checked: the tools load Mastra, which takes seconds.
+  const { createRunTools } = await import('../run-tools.ts');
+  const runTools = await createRunTools({ workspaceDir, allowedCommands, usage: RUN_USAGE });
+  return { task, flags: values, settings, models, runTools };
+}
+
+/** Runs the prepared task with its view and Ctrl-C handling; returns the exit code. */
+async function executeRun({ task, flags, settings, models, runTools }: RunPlanned, io: CliIo, mode: OutputMode): Promise<number> {
+  const { describeRunTools } = await import('../run-tools.ts');
+  if (mode !== 'json') writeLine(io.stdout, describeRunTools(runTools));
+  const view = createRunView(mode, io, { verbose: flags.verbose ?? false });
+  const approver = flags.approve ? approverFor(io, mode === 'json', view, Object.keys(runTools.tools)) : undefined;
+  const { PlanAndExecute } = await import('../../plan-and-execute.ts');
+  const agent = new PlanAndExecute({ ...models, tools: runTools.tools, ...settings, approvePlan: approver?.approvePlan });
+  const controller = new AbortController();
+  const interrupt = trapInterrupt(io, controller, () => approver?.close());
+  let endingError: unknown = null;
+  try {
+    const result = await agent.run(task, {
+      abortSignal: controller.signal,
+      onEvent: (event) => {
+        if (event.type === 'run-finished') endingError = event.error;
+        return view.onEvent(event);
+      },
+    });
+    view.close();
+    printRunResult(mode, result, io, endingError);
+    return interrupt.interrupted ? EXIT.interrupted : exitCodeForRun(result);
+  } finally {
+    interrupt.dispose();
+    approver?.close();
+    view.close();
+  }
+}
+
 /**
- * `plan-execute run "<task>"`: one Plan & Execute run with the models from the environment.
- * Returns the exit code; throws UsageError and MissingModelError for main() to report.
+ * `plan-execute run "<task>"`: one Plan & Execute run with the models from the environment and
+ * the workspace tools. Returns the exit code; throws UsageError and MissingModelError for main()
+ * to report.
  */
 export async function runCommand(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandLine(args, OPTIONS, RUN_USAGE);
@@ -66,27 +119,6 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     writeLine(io.stdout, RUN_USAGE);
     return EXIT.ok;
   }
-  const task = singlePositional(positionals, 'the task', RUN_USAGE);
-  const settings = settingsFromFlags(values);
-  const models = modelsFromEnv(await withEnvFile(io.env, io.cwd));
-
-  const json = values.json ?? false;
-  const mode = outputMode(json, io);
-  const view = createRunView(mode, io);
-  const approver = values.approve ? approverFor(io, json, view) : undefined;
-  // Imported here, after the arguments and the models are checked: Mastra takes seconds to load.
-  const { PlanAndExecute } = await import('../../plan-and-execute.ts');
-  const agent = new PlanAndExecute({ ...models, tools: RUN_TOOLS, ...settings, approvePlan: approver?.approvePlan });
-  const controller = new AbortController();
-  const interrupt = trapInterrupt(io, controller, () => approver?.close());
-  try {
-    const result = await agent.run(task, { abortSignal: controller.signal, onEvent: view.onEvent });
-    view.close();
-    printRunResult(mode, result, io);
-    return interrupt.interrupted ? EXIT.interrupted : exitCodeForStatus(result.status);
-  } finally {
-    interrupt.dispose();
-    approver?.close();
-    view.close();
-  }
+  const prepared = await prepareRun(values, positionals, io);
+  return executeRun(prepared, io, outputMode(values.json ?? false, io));
 }

@@ -1,3 +1,4 @@
+import { isRunEndingError, type PlanExecuteError } from '../../engine/errors.ts';
 import type { PlanRunEvent } from '../../engine/events.ts';
 import type { PlanStep } from '../../engine/plan-schema.ts';
 import type { RunStatus } from '../../engine/result.ts';
@@ -19,6 +20,8 @@ export interface ChecklistRow {
   readonly attempt: number;
   /** Its output once done, its error once failed, why it was skipped or replaced; null before. */
   readonly note: string | null;
+  /** What went wrong without failing the attempt (the plan named a tool, none was called); null when nothing. */
+  readonly warning: string | null;
 }
 
 /** Steps a replan (or an edit at approval) took out of the plan, kept to show what happened. */
@@ -60,7 +63,14 @@ export const INITIAL_CHECKLIST: ChecklistState = Object.freeze({
   notice: null,
 });
 
-const pendingRow = (step: Pick<PlanStep, 'id' | 'description'>): ChecklistRow => ({ id: step.id, description: step.description, state: 'pending', attempt: 0, note: null });
+const pendingRow = (step: Pick<PlanStep, 'id' | 'description'>): ChecklistRow => ({
+  id: step.id,
+  description: step.description,
+  state: 'pending',
+  attempt: 0,
+  note: null,
+  warning: null,
+});
 
 const updateRow = (state: ChecklistState, id: string, change: Partial<ChecklistRow>): ChecklistState => ({
   ...state,
@@ -87,7 +97,8 @@ export function applyEvent(state: ChecklistState, event: PlanRunEvent): Checklis
       const known = state.rows.some((row) => row.id === event.stepId);
       const rows = known ? state.rows : [...state.rows, pendingRow({ id: event.stepId, description: event.description })];
       // A notice (an invalid plan, an edit at approval) is news until execution goes on.
-      return updateRow({ ...state, rows, notice: null }, event.stepId, { state: 'in_progress', attempt: event.attempt, note: null });
+      // A new attempt starts clean: the last one's warning was about that attempt.
+      return updateRow({ ...state, rows, notice: null }, event.stepId, { state: 'in_progress', attempt: event.attempt, note: null, warning: null });
     }
     case 'step-finished':
       return updateRow(state, event.stepId, { state: 'done', note: event.result.output });
@@ -97,6 +108,11 @@ export function applyEvent(state: ChecklistState, event: PlanRunEvent): Checklis
       return updateRow(state, event.stepId, { state: 'retrying', note: event.error });
     case 'step-skipped':
       return updateRow(state, event.stepId, { state: 'skipped', note: event.reason });
+    case 'step-warning':
+      return updateRow(state, event.stepId, { warning: event.message });
+    case 'model-called':
+      // One line each with --verbose, printed above the checklist; the rows do not change.
+      return state;
     case 'replan-decided':
       // What the decision does shows in the revision, skip or end that follows it.
       return state;
@@ -105,21 +121,28 @@ export function applyEvent(state: ChecklistState, event: PlanRunEvent): Checklis
     case 'synthesis-finished':
       return { ...state, phase: 'finished' };
     case 'run-finished':
-      return finish(state, event.status, event.error?.message ?? null);
+      return finish(state, event.status, endingNotice(event.error));
   }
 }
 
 /** A revision replaces every step not yet done: those rows move to a replaced group, the new steps start pending. */
 function replaceRows(state: ChecklistState, revision: PlanRevision): ChecklistState {
   const done = new Map(state.rows.filter((row) => row.state === 'done').map((row) => [row.id, row]));
-  const removed = state.rows
-    .filter((row) => row.state !== 'done')
-    .map((row) => (row.state === 'failed' ? row : { ...row, state: 'replaced' as const }));
+  const removed = state.rows.filter((row) => row.state !== 'done').map((row) => (row.state === 'failed' ? row : { ...row, state: 'replaced' as const }));
   return {
     ...state,
     rows: revision.stepsAfter.map((step) => done.get(step.id) ?? pendingRow(step)),
     replaced: [...state.replaced, { revision: revision.revision, reason: revision.reason, rows: removed }],
   };
+}
+
+/**
+ * What the last line says after the status. When the model server refused a request or could not
+ * be reached, the command prints that error on a line of its own: the checklist names the code.
+ */
+function endingNotice(error: PlanExecuteError | null): string | null {
+  if (!error) return null;
+  return isRunEndingError(error) ? error.code : error.message;
 }
 
 function finish(state: ChecklistState, status: RunStatus, message: string | null): ChecklistState {
@@ -139,5 +162,7 @@ export function isBusy(state: ChecklistState): boolean {
 
 /** Every step done or skipped and the run not ended: the synthesizer is at work. */
 export function isSynthesizing(state: ChecklistState): boolean {
-  return state.status === null && state.phase === 'running' && state.rows.length > 0 && state.rows.every((row) => row.state === 'done' || row.state === 'skipped');
+  return (
+    state.status === null && state.phase === 'running' && state.rows.length > 0 && state.rows.every((row) => row.state === 'done' || row.state === 'skipped')
+  );
 }

@@ -40,6 +40,17 @@ export class LiveChecklist {
     else this.draw();
   };
 
+  /** Prints `text` as a line above the checklist, which is drawn again below it. */
+  print(text: string): void {
+    if (this.closed || this.paused) {
+      this.stream.write(`${text}\n`);
+      return;
+    }
+    this.log.clear();
+    this.stream.write(`${text}\n`);
+    this.draw();
+  }
+
   /** Takes the checklist off the screen (while the approval prompt has the terminal). */
   pause(): void {
     if (this.closed) return;

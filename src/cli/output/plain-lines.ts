@@ -1,4 +1,5 @@
 /** Plain progress: one line (or a few) per event, for a piped stdout and logs. */
+import { isRunEndingError, type PlanExecuteError } from '../../engine/errors.ts';
 import type { PlanRunEvent } from '../../engine/events.ts';
 import type { PlanStep } from '../../engine/plan-schema.ts';
 import type { PlanRunResult } from '../../engine/result.ts';
@@ -43,6 +44,11 @@ export function formatEvent(event: PlanRunEvent): string | null {
       return `  ~ ${event.stepId} will be retried (attempt ${event.attempt})`;
     case 'step-skipped':
       return `  ${MARKS.skipped} ${event.stepId} skipped: ${oneLine(event.reason)}`;
+    case 'step-warning':
+      return `  ${WARNING_MARK} ${event.stepId}: ${oneLine(event.message, 200)} (${event.warning})`;
+    case 'model-called':
+      // Printed only with --verbose, by formatModelCall.
+      return null;
     case 'replan-decided':
       // Its effect gets its own line: the revision, the skip, or the end of the run.
       return null;
@@ -51,8 +57,28 @@ export function formatEvent(event: PlanRunEvent): string | null {
     case 'synthesis-finished':
       return '  synthesis done';
     case 'run-finished':
-      return `run ${event.status}${event.error ? `: ${event.error.message}` : ''}`;
+      return `run ${event.status}${event.error ? `: ${endingDetail(event.error)}` : ''}`;
   }
+}
+
+/** After the status: the error's message, or only its code when `run` prints the error on a line of its own. */
+const endingDetail = (error: PlanExecuteError) => (isRunEndingError(error) ? error.code : error.message);
+
+/** The mark of a step warning, in plain lines as on the checklist. */
+export const WARNING_MARK = '⚠';
+
+/**
+ * One model call as a `--verbose` line: role (and step), how the structured answer was obtained,
+ * tokens, duration, and the near misses the tolerant reader repaired, when there were any.
+ * @example `  model call: executor (step write), mode tool, 15 tokens (10 in, 5 out) in 42 ms`
+ */
+export function formatModelCall(event: Extract<PlanRunEvent, { type: 'model-called' }>): string {
+  const who = event.stepId === null ? event.role : `${event.role} (step ${event.stepId})`;
+  const mode = event.mode === null ? '' : `, mode ${event.mode}`;
+  const { inputTokens, outputTokens, totalTokens } = event.usage;
+  const repairs = event.repairs.length ? `, repaired: ${event.repairs.join(', ')}` : '';
+  const failed = event.error ? `, failed: ${event.error}` : '';
+  return `  model call: ${who}${mode}, ${plural(totalTokens, 'token')} (${inputTokens} in, ${outputTokens} out) in ${Math.round(event.durationMs)} ms${repairs}${failed}`;
 }
 
 /** Tokens in total and per role, then the attempts and the duration, on one line. */

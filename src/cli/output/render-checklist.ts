@@ -1,6 +1,7 @@
 import type { Colors } from './colors.ts';
 import type { RunStatus } from '../../engine/result.ts';
 import { isSynthesizing, type ChecklistRow, type ChecklistState, type RowState } from './checklist.ts';
+import { WARNING_MARK } from './plain-lines.ts';
 
 /** Frames of the mark of a running step, one per redraw tick. */
 export const SPINNER_FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'] as const;
@@ -60,12 +61,14 @@ function noteOf(row: ChecklistRow): string | null {
 function renderRow(row: ChecklistRow, indent: string, idWidth: number, options: RenderOptions): string {
   const { colors, width } = options;
   const prefix = `${indent}  ${row.id.padEnd(idWidth)}  `;
-  const note = noteOf(row);
+  // A warning is news the output is not: it takes the note's place, in yellow.
+  const note = row.warning ? `${WARNING_MARK} ${flat(row.warning)}` : noteOf(row);
   const text = fit(note ? `${flat(row.description)} — ${note}` : flat(row.description), width - prefix.length - 1);
-  const description = text.slice(0, row.description.length);
+  const description = text.slice(0, flat(row.description).length);
   const rest = text.slice(description.length);
   const body = row.state === 'replaced' ? colors.dim(colors.strikethrough(description)) : description;
-  return `${indent}${mark(row.state, options)} ${colors.bold(row.id.padEnd(idWidth))}  ${body}${colors.dim(rest)}`;
+  const paintRest = row.warning ? colors.yellow : colors.dim;
+  return `${indent}${mark(row.state, options)} ${colors.bold(row.id.padEnd(idWidth))}  ${body}${paintRest(rest)}`;
 }
 
 const ENDINGS: Readonly<Record<RunStatus, { readonly mark: string; readonly color: keyof Colors }>> = {

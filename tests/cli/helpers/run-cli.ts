@@ -1,8 +1,9 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -10,8 +11,13 @@ export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const TSX = join(ROOT, 'node_modules/.bin/tsx');
 /** The CLI entry. */
 export const CLI = join(ROOT, 'src/cli.ts');
-/** An empty directory: no `.env` there, whatever the developer keeps in the repository. */
+/**
+ * An empty directory: no `.env` there, whatever the developer keeps in the repository. Each test
+ * file that imports this module gets its own, removed after the file's tests (with the `workspace`
+ * folder a `run` without --workspace creates in it).
+ */
 export const EMPTY_DIR = mkdtempSync(join(tmpdir(), 'plan-execute-cli-test-'));
+afterAll(() => rmSync(EMPTY_DIR, { recursive: true, force: true }));
 
 const MODEL_VARIABLES = ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'PLANNER_MODEL', 'EXECUTOR_MODEL', 'SYNTHESIZER_MODEL'];
 
@@ -53,9 +59,10 @@ export function spawnCli(args: readonly string[], { env = {}, cwd = EMPTY_DIR }:
   return spawn(TSX, [CLI, ...args], { cwd, env: cliEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
-/** Replaces run ids and durations, which change every run. */
-export function normalise(text: string): string {
-  return text
+/** Replaces run ids and durations, which change every run, and `workspace` (a temp dir) with `<workspace>`. */
+export function normalise(text: string, workspace?: string): string {
+  const named = workspace ? text.replaceAll(workspace, '<workspace>') : text;
+  return named
     .replace(/\brun [0-9a-f]{8}( resumed)?:/g, 'run <id>$1:')
     .replace(/in \d+ ms/g, 'in <n> ms');
 }
