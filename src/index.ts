@@ -10,6 +10,7 @@ export { createPlannerAgent, plannerPort, PLANNER_INSTRUCTIONS } from './agents/
 export type { PlannerAgentOptions } from './agents/planner.ts';
 export { createExecutorAgent, executorPort, EXECUTOR_INSTRUCTIONS } from './agents/executor.ts';
 export type { ExecutorAgentOptions } from './agents/executor.ts';
+export { DEFAULT_MAX_TOOL_RESULT_CHARS } from './agents/cap-tool-results.ts';
 export { createSynthesizerAgent, synthesizerPort, SYNTHESIZER_INSTRUCTIONS } from './agents/synthesizer.ts';
 export type { ExecutorPortOptions } from './agents/executor.ts';
 export type { PlannerPortOptions } from './agents/planner.ts';
@@ -23,10 +24,12 @@ export type { PlanExecuteWorkflowOptions } from './mastra/workflows/plan-execute
 export { createDefaultAgents, DEFAULT_ALLOWED_COMMANDS } from './mastra/default-agents.ts';
 export type { DefaultAgents, DefaultAgentsOptions } from './mastra/default-agents.ts';
 export { PlanRunResultSchema } from './engine/result-schema.ts';
+export { createRedactingSpanProcessor } from './mastra/tracing.ts';
+export type { RedactingSpanProcessorOptions } from './mastra/tracing.ts';
 
 // Sandboxed tools.
 export { createFileTools, createRunCommandTool, TOOL_DEFAULTS, Workspace, WorkspaceEscapeError } from './tools/index.ts';
-export type { CommandRun, FileToolsOptions, RunCommandToolOptions, ToolFailure } from './tools/index.ts';
+export type { CommandRun, FileToolsOptions, RunCommandToolOptions, SandboxMode, ToolFailure } from './tools/index.ts';
 
 // Models from the environment.
 export { modelsFromEnv, outputModesFromEnv, resolveRoleModel } from './models.ts';
@@ -34,17 +37,20 @@ export type { EnvModels, RoleModels } from './models.ts';
 
 // The framework-free engine.
 export { resumePlan, runPlan } from './engine/run-plan.ts';
-export { InMemoryRunStore } from './engine/run-store.ts';
-export type { RunRecord, RunStore } from './engine/run-store.ts';
+export { hasLeases, InMemoryRunStore } from './engine/run-store.ts';
+export type { Fence, LeasedRunStore, LeaseRequest, RunLease, RunRecord, RunStore, StoredRun } from './engine/run-store.ts';
 export { LibSQLRunStore } from './storage/libsql-run-store.ts';
 export type { LibSQLRunStoreOptions } from './storage/libsql-run-store.ts';
 export { PostgresRunStore } from './storage/postgres-run-store.ts';
 export type { PostgresRunStoreOptions } from './storage/postgres-run-store.ts';
-export { approveRun, finishRun, handleFailures, iterate, loadRun, planAndApprove, planRun, startRun } from './engine/phases.ts';
+export { approveRun, finishRun, handleFailures, iterate, loadRun, planAndApprove, planRun, releaseRun, startRun } from './engine/phases.ts';
 export type { ApprovalVerdict } from './engine/make-plan.ts';
 export type { RunContext } from './engine/run-context.ts';
 export type { ResumeInput, RunPlanInput, RunRoles } from './engine/run-input.ts';
-export { DEFAULTS, resolveSettings } from './engine/settings.ts';
+export { DEFAULTS, MAX_RETRIES, resolveSettings } from './engine/settings.ts';
+export { createRedactor, isSecretName, MIN_SECRET_LENGTH, REDACTED, secretsFromEnv } from './engine/redact.ts';
+export type { Redactor, RedactorOptions } from './engine/redact.ts';
+export { cutText } from './engine/cut-text.ts';
 export type { ApprovePlan, RunSettings, RunSettingsInput } from './engine/settings.ts';
 export {
   ModelPlanSchema,
@@ -82,7 +88,9 @@ export type {
   ToolInfo,
 } from './engine/ports.ts';
 export {
+  ApprovalTimeoutError,
   BudgetExceededError,
+  CallTimeoutError,
   InvalidOptionsError,
   isPlanExecuteError,
   isRetryableError,
@@ -92,13 +100,16 @@ export {
   ModelOutputError,
   ModelRequestRejectedError,
   ModelUnavailableError,
+  NothingDoneError,
   PlanExecuteError,
   PlanRejectedError,
   PlanValidationError,
   RunAbortedError,
   RunCancelledError,
+  RunLockedError,
   StepFailedError,
   StepTimeoutError,
+  StoreFailedError,
   UnexpectedRunError,
 } from './engine/errors.ts';
 export type { ErrorOfCode, ModelCallRole, PlanExecuteErrorCode } from './engine/errors.ts';

@@ -16,6 +16,11 @@ export const ERROR_CODES = [
   'MODEL_REQUEST_REJECTED',
   'MODEL_UNAVAILABLE',
   'MODEL_CALL_FAILED',
+  'CALL_TIMEOUT',
+  'APPROVAL_TIMEOUT',
+  'NOTHING_DONE',
+  'RUN_LOCKED',
+  'STORE_FAILED',
   'UNEXPECTED',
 ] as const;
 
@@ -65,6 +70,11 @@ interface ErrorClassByCode {
   MODEL_REQUEST_REJECTED: ModelRequestRejectedError;
   MODEL_UNAVAILABLE: ModelUnavailableError;
   MODEL_CALL_FAILED: ModelCallFailedError;
+  CALL_TIMEOUT: CallTimeoutError;
+  APPROVAL_TIMEOUT: ApprovalTimeoutError;
+  NOTHING_DONE: NothingDoneError;
+  RUN_LOCKED: RunLockedError;
+  STORE_FAILED: StoreFailedError;
   UNEXPECTED: UnexpectedRunError;
 }
 
@@ -216,12 +226,15 @@ export class ModelUnavailableError extends PlanExecuteError {
   readonly baseUrl: string | null;
   /** The role whose call failed. */
   readonly role: ModelCallRole;
+  /** Why it could not be reached (`connect ECONNREFUSED 127.0.0.1:11434`). */
+  readonly reason: string;
 
   constructor(role: ModelCallRole, baseUrl: string | null, reason: string, options?: { cause?: unknown }) {
     super('MODEL_UNAVAILABLE', `Cannot reach the model server${baseUrl ? ` at ${baseUrl}` : ''} for the ${role}: ${reason}`, options);
     this.name = 'ModelUnavailableError';
     this.baseUrl = baseUrl;
     this.role = role;
+    this.reason = reason;
   }
 }
 
@@ -247,6 +260,79 @@ export class ModelCallFailedError extends PlanExecuteError {
   }
 }
 
+/** Thrown when a planner, replanner or synthesizer call gives no answer within `callTimeoutMs` (retryable within `maxRetries`). */
+export class CallTimeoutError extends PlanExecuteError {
+  /** The role whose call timed out. */
+  readonly role: ModelCallRole;
+  /** The limit that was reached. */
+  readonly timeoutMs: number;
+
+  constructor(role: ModelCallRole, timeoutMs: number) {
+    super('CALL_TIMEOUT', `The ${role}'s call gave no answer within ${timeoutMs} ms (callTimeoutMs)`);
+    this.name = 'CallTimeoutError';
+    this.role = role;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** Reported (the run ends `rejected`) when `approvePlan` gave no verdict within `approvalTimeoutMs`. */
+export class ApprovalTimeoutError extends PlanExecuteError {
+  /** The limit that was reached. */
+  readonly timeoutMs: number;
+
+  constructor(timeoutMs: number) {
+    super('APPROVAL_TIMEOUT', `The plan was not approved within ${timeoutMs} ms (approvalTimeoutMs)`);
+    this.name = 'ApprovalTimeoutError';
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** Reported (the run ends `failed`) when the plan settled with no step done: every step was skipped. */
+export class NothingDoneError extends PlanExecuteError {
+  constructor(skipped: number) {
+    super('NOTHING_DONE', `No step was done: all ${skipped} steps of the plan were skipped`);
+    this.name = 'NothingDoneError';
+  }
+}
+
+/**
+ * Thrown by `resume` (and reported by a run that lost its lease) when another owner holds the run:
+ * another process resumes it, or took it over after this one's lease ran out. A run that gets it
+ * mid-way stops at once and stores nothing more (the record belongs to the new owner).
+ */
+export class RunLockedError extends PlanExecuteError {
+  /** The run. */
+  readonly runId: string;
+  /** Who holds it, when known; null when the run has ended or the lease was released. */
+  readonly owner: string | null;
+  /** When that lease runs out unless renewed (ISO 8601); null when unknown. */
+  readonly expiresAt: string | null;
+
+  constructor(runId: string, owner: string | null, expiresAt: string | null, reason?: string) {
+    const holder = owner === null ? 'another owner' : `"${owner}" until ${expiresAt ?? 'an unknown time'}`;
+    super('RUN_LOCKED', `Run "${runId}" is held by ${holder}${reason ? `: ${reason}` : ''}`);
+    this.name = 'RunLockedError';
+    this.runId = runId;
+    this.owner = owner;
+    this.expiresAt = expiresAt;
+  }
+}
+
+/** Reported when the run store kept failing after the bounded retries of a checkpoint; the run ends `failed`. */
+export class StoreFailedError extends PlanExecuteError {
+  /** The run. */
+  readonly runId: string;
+  /** Writes tried, the first included. */
+  readonly attempts: number;
+
+  constructor(runId: string, attempts: number, cause: unknown) {
+    super('STORE_FAILED', `Could not checkpoint run "${runId}" after ${attempts} attempts: ${errorMessage(cause)}`, { cause });
+    this.name = 'StoreFailedError';
+    this.runId = runId;
+    this.attempts = attempts;
+  }
+}
+
 /** Reported when a role or listener failed in a way the run cannot recover from (the cause is chained). */
 export class UnexpectedRunError extends PlanExecuteError {
   constructor(cause: unknown) {
@@ -255,16 +341,22 @@ export class UnexpectedRunError extends PlanExecuteError {
   }
 }
 
-/** Whether a failed step attempt may be re-run as it is: model/API errors, timeouts, malformed answers. */
+/** Whether a failed step attempt (or model call) may be re-run as it is: model/API errors, timeouts, malformed answers. */
 export function isRetryableError(error: unknown): boolean {
   if (!PlanExecuteError.isInstance(error)) return true;
-  return error.code === 'MODEL_OUTPUT_INVALID' || error.code === 'STEP_TIMEOUT' || error.code === 'MODEL_CALL_FAILED';
+  return error.code === 'MODEL_OUTPUT_INVALID' || error.code === 'STEP_TIMEOUT' || error.code === 'MODEL_CALL_FAILED' || error.code === 'CALL_TIMEOUT';
 }
 
-/** Whether an error ends the run at once, with no retry and no replan: the model server refused or cannot be reached. */
-export function isRunEndingError(error: unknown): error is ModelRequestRejectedError | ModelUnavailableError {
-  return isPlanExecuteError(error, 'MODEL_REQUEST_REJECTED') || isPlanExecuteError(error, 'MODEL_UNAVAILABLE');
+const RUN_ENDING_CODES = ['MODEL_REQUEST_REJECTED', 'MODEL_UNAVAILABLE', 'RUN_LOCKED', 'STORE_FAILED'] as const;
+
+/**
+ * Whether an error ends the run at once, with no retry and no replan: the model server refused or
+ * cannot be reached, the store keeps failing, or another owner took the run.
+ */
+export function isRunEndingError(error: unknown): error is ModelRequestRejectedError | ModelUnavailableError | RunLockedError | StoreFailedError {
+  return RUN_ENDING_CODES.some((code) => isPlanExecuteError(error, code));
 }
+
 
 /** The message of any thrown value. */
 export function errorMessage(error: unknown): string {

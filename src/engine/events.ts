@@ -1,4 +1,4 @@
-import type { ModelCallRole, PlanExecuteError } from './errors.ts';
+import type { ModelCallRole, PlanExecuteError, PlanExecuteErrorCode } from './errors.ts';
 import type { Plan, ReplanDecision } from './plan-schema.ts';
 import type { PlanRunResult, RunStatus, StepResult } from './result.ts';
 import type { PlanRevision } from './tracker.ts';
@@ -42,6 +42,8 @@ export type PlanRunEvent = EventBase &
         readonly durationMs: number;
         /** Near misses the tolerant reader fixed in the answer; empty when none. */
         readonly repairs: readonly string[];
+        /** The code of the error the call ended with (a malformed answer, a refused or failed request); null when it answered. */
+        readonly error: PlanExecuteErrorCode | null;
       }
     | {
         readonly type: 'step-warning';

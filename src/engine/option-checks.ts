@@ -52,3 +52,14 @@ export function expectFunction(name: string, value: unknown): void {
     throw new InvalidOptionsError(`Expected \`${name}\` to be a function, got ${describeValue(value)}`);
   }
 }
+
+/** Checks an optional array-of-strings option; the message names only types, since the strings may be secrets. */
+export function expectStringArray(name: string, value: unknown): void {
+  if (value === undefined) return;
+  const badIndex = Array.isArray(value) ? value.findIndex((item) => typeof item !== 'string') : -1;
+  if (!Array.isArray(value) || badIndex !== -1) {
+    const bad: unknown = Array.isArray(value) ? value[badIndex] : value;
+    const got = `${Array.isArray(value) ? 'an array holding ' : ''}${bad === null ? 'null' : typeof bad}`;
+    throw new InvalidOptionsError(`Expected \`${name}\` to be an array of strings, got ${got}`);
+  }
+}

@@ -1,11 +1,14 @@
-import { InvalidOptionsError, isPlanExecuteError, RunCancelledError, UnexpectedRunError } from './errors.ts';
+import { ApprovalTimeoutError, InvalidOptionsError, isPlanExecuteError, NothingDoneError, RunCancelledError, UnexpectedRunError } from './errors.ts';
 import { handleFailure } from './handle-failure.ts';
 import { applyApproval, askApproval, makePlan, type ApprovalVerdict } from './make-plan.ts';
 import type { PlanRunResult } from './result.ts';
 import { RunContext, RunEnd } from './run-context.ts';
 import type { ResumeInput, RunPlanInput } from './run-input.ts';
+import { acquireLeased, createLeased } from './run-lease.ts';
+import { hasLeases } from './run-store.ts';
 import { runStep } from './run-step.ts';
 import { isPlanSettled, nextBatch } from './scheduler.ts';
+import { withTimeLimit } from './time-limit.ts';
 
 /*
  * A run as a few phases, in order: start (or load) → plan and approve → iterate until settled,
@@ -15,34 +18,60 @@ import { isPlanSettled, nextBatch } from './scheduler.ts';
  */
 
 /**
- * Opens a new run: checkpoints it at once (so a crash during planning leaves a record to resume)
- * and emits `run-started`. Rejects with InvalidOptionsError when the store already holds `runId`.
+ * Opens a new run: stores it at once under a fresh lease (so a crash during planning leaves a
+ * record to resume, and no one else runs it) and emits `run-started`. Rejects with
+ * InvalidOptionsError when the store already holds `runId`.
  */
 export async function startRun(input: RunPlanInput): Promise<RunContext> {
-  if (input.store && input.runId && (await input.store.load(input.runId))) {
-    throw new InvalidOptionsError(`A run with id "${input.runId}" is already stored; resume it, or choose another id`);
-  }
+  const { store, runId, settings } = input;
+  const taken = () => new InvalidOptionsError(`A run with id "${runId}" is already stored; resume it, or choose another id`);
+  if (store && !hasLeases(store) && runId && (await store.load(runId))) throw taken();
   const context = new RunContext(input, input.task);
-  await context.checkpoint();
+  if (store && hasLeases(store)) {
+    // The insert itself refuses a taken id, so two starts with one id cannot both win.
+    const lease = await createLeased(store, context.record(), settings);
+    if (!lease) throw taken();
+    context.holdLease(lease);
+  } else {
+    await context.checkpoint();
+  }
   context.emit({ type: 'run-started', task: input.task });
   return context;
 }
 
 /**
- * Opens a stored run where it stands: its result when it had ended, null when there is no such run.
- * Interrupted steps go back to pending. Emits nothing (a workflow step reopens the run each time).
+ * Opens a stored run where it stands, taking its lease: its result when it had ended, null when
+ * there is no such run. Steps it left in progress count as crashed. Throws RunLockedError when
+ * another owner holds it (after waiting `leaseWaitMs`). Emits nothing (a workflow step reopens the
+ * run each time, taking the lease over from the previous step's idle context).
  */
 export async function loadRun(input: ResumeInput): Promise<RunContext | PlanRunResult | null> {
-  const record = await input.store.load(input.runId);
-  if (!record) return null;
-  return record.result ?? new RunContext(input, record.task, record);
+  if (!hasLeases(input.store)) {
+    const record = await input.store.load(input.runId);
+    if (!record) return null;
+    return record.result ?? new RunContext(input, record.task, record);
+  }
+  const acquired = await acquireLeased(input.store, input.runId, input.settings);
+  if (!acquired) return null;
+  const { stored, keeper } = acquired;
+  return stored.record.result ?? new RunContext(input, stored.record.task, stored.record, keeper);
+}
+
+/** Gives a run's lease up without ending it (a driver that stops between phases); `finishRun` does it itself. */
+export async function releaseRun(context: RunContext): Promise<void> {
+  await context.releaseLease();
 }
 
 /** Plans when no plan is tracked yet (validated, repaired), then asks `approvePlan`; checkpoints once both are done. */
 export async function planAndApprove(context: RunContext): Promise<void> {
   if (context.hasPlan) return;
   await makePlan(context);
-  if (context.input.settings.approvePlan) applyApproval(context, await askApproval(context, context.input.settings.approvePlan));
+  const { approvePlan, approvalTimeoutMs } = context.input.settings;
+  if (approvePlan) {
+    // No verdict in time is no approval: the run ends `rejected` instead of waiting for ever.
+    const verdict = withTimeLimit(askApproval(context, approvePlan), approvalTimeoutMs, () => new RunEnd('rejected', new ApprovalTimeoutError(approvalTimeoutMs)));
+    applyApproval(context, await verdict);
+  }
   await context.checkpoint();
 }
 
@@ -83,14 +112,27 @@ export async function handleFailures(context: RunContext): Promise<void> {
 /**
  * Ends the run and returns its stored result: with no `error`, synthesises the done steps' outputs
  * and completes (a failing synthesis ends the run with its error); with one, ends with the status
- * it implies (cancelled, aborted, rejected or failed) and the last done step's output.
+ * it implies (cancelled, aborted, rejected or failed) and the last done step's output. A plan that
+ * settled with no step done (every step skipped) is not `completed`: it ends `failed` with
+ * NOTHING_DONE, and the synthesizer is not called.
  */
 export async function finishRun(context: RunContext, error?: unknown): Promise<PlanRunResult> {
+  try {
+    return await endRun(context, error);
+  } finally {
+    await context.releaseLease();
+  }
+}
+
+async function endRun(context: RunContext, error?: unknown): Promise<PlanRunResult> {
+  if (error === undefined && context.hasPlan && context.tracker.completed().length === 0) {
+    return endRun(context, new NothingDoneError(context.tracker.list().length));
+  }
   if (error === undefined) {
     try {
       return await context.finish('completed', await synthesize(context), null);
     } catch (synthesisError) {
-      return finishRun(context, synthesisError);
+      return endRun(context, synthesisError);
     }
   }
   const end = toRunEnd(error, context.signal);

@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { raceAbort, throwIfCancelled } from './abort.ts';
-import { BudgetExceededError, isPlanExecuteError, isRetryableError, isRunEndingError, type ModelCallRole, type PlanExecuteError } from './errors.ts';
+import { BudgetExceededError, CallTimeoutError, isPlanExecuteError, isRetryableError, isRunEndingError, type ModelCallRole, type PlanExecuteError, type PlanExecuteErrorCode } from './errors.ts';
 import { notify, type PlanRunEventInput } from './events.ts';
 import type { StepFailure } from './policy.ts';
 import type { RoleReply } from './ports.ts';
 import type { PlanRunResult, RunStatus, RunWarning, StepResult } from './result.ts';
+import { createRedactor, type Redactor } from './redact.ts';
 import { retryDelayMs, sleep } from './retry-delay.ts';
 import type { RunPlanInput } from './run-input.ts';
 import type { RunRecord } from './run-store.ts';
+import { countCrashes, durableStartExecutor } from './crash-restarts.ts';
+import type { LeaseActivity, LeaseKeeper } from './run-lease.ts';
+import { yieldToEventLoop } from './time-limit.ts';
 import { PlanTracker } from './tracker.ts';
 import { UsageMeter, ZERO_USAGE, type ModelRole, type TokenUsage } from './usage.ts';
 
@@ -26,7 +30,7 @@ export class RunEnd extends Error {
 const USAGE_ROLE: Readonly<Record<ModelCallRole, ModelRole>> = { planner: 'planner', replanner: 'planner', executor: 'executor', synthesizer: 'synthesizer' };
 
 /** Codes of errors that model adapters report about a call (a plain-code role's errors are not model calls). */
-const MODEL_ERROR_CODES = ['MODEL_OUTPUT_INVALID', 'MODEL_CALL_FAILED', 'MODEL_REQUEST_REJECTED', 'MODEL_UNAVAILABLE'] as const;
+const MODEL_ERROR_CODES = ['MODEL_OUTPUT_INVALID', 'MODEL_CALL_FAILED', 'MODEL_REQUEST_REJECTED', 'MODEL_UNAVAILABLE', 'CALL_TIMEOUT'] as const;
 
 /** The state of one run shared by its phases: tracker, usage, attempts, events. */
 export class RunContext {
@@ -44,13 +48,24 @@ export class RunContext {
   readonly warnings: RunWarning[];
   private trackerValue: PlanTracker | null = null;
   private saving: Promise<unknown> = Promise.resolve();
+  private redactor: Redactor | null = null;
 
-  /** A new run, or one carried on from a stored record (interrupted steps go back to pending). */
+  /** The run's input; with a store, its executor stores each attempt before running it. */
+  readonly input: Omit<RunPlanInput, 'task'>;
+  private lease: LeaseKeeper | null = null;
+
+  /**
+   * A new run, or one carried on from a stored record: steps it left in progress were cut off by a
+   * crash and are counted as such (back to pending, or failed for good after `maxCrashRestarts`).
+   */
   constructor(
-    readonly input: Omit<RunPlanInput, 'task'>,
+    input: Omit<RunPlanInput, 'task'>,
     readonly task: string,
     record?: RunRecord,
+    lease: LeaseKeeper | null = null,
   ) {
+    this.input = input.store ? { ...input, executor: durableStartExecutor(input.executor, () => this.checkpoint()) } : input;
+    if (lease) this.holdLease(lease);
     this.runId = record?.runId ?? input.runId ?? randomUUID();
     this.signal = input.abortSignal ?? new AbortController().signal;
     this.meter = new UsageMeter(record?.usage);
@@ -62,9 +77,24 @@ export class RunContext {
     this.warnings = [...(record?.warnings ?? [])];
     if (record?.snapshot) {
       this.trackerValue = PlanTracker.restore(record.snapshot);
-      // A step in progress in a stored record was cut off by a crash: it ran, but it left nothing.
-      for (const step of this.trackerValue.list()) if (step.status === 'in_progress') this.trackerValue.abandon(step.id);
+      this.pendingFailures.push(...countCrashes(this.trackerValue, input.settings, this.replansUsed));
     }
+  }
+
+  /** Makes `lease` the run's lease: checkpoints are written through it, and it is renewed while the run works. */
+  holdLease(lease: LeaseKeeper): void {
+    this.lease = lease;
+    lease.activity = () => this.leaseActivity();
+  }
+
+  /** Gives the run's lease up (best effort) and stops renewing it; `finishRun` calls it, and a driver that stops early. */
+  async releaseLease(): Promise<void> {
+    await this.lease?.release();
+  }
+
+  private leaseActivity(): LeaseActivity {
+    if (!this.trackerValue) return 'planning';
+    return this.trackerValue.list().some((step) => step.status === 'in_progress') ? 'steps' : 'idle';
   }
 
   /** The tracker; set once a plan is accepted. */
@@ -83,9 +113,20 @@ export class RunContext {
     this.trackerValue = tracker;
   }
 
-  /** Stamps and delivers an event. */
+  /** Stamps and delivers an event, secrets redacted; a throwing listener is logged (redacted too) and ignored. */
   emit(event: PlanRunEventInput): void {
-    notify(this.input.onEvent, { ...event, runId: this.runId, timestamp: new Date().toISOString() } as never);
+    const stamped = this.redact({ ...event, runId: this.runId, timestamp: new Date().toISOString() });
+    notify(this.input.onEvent, stamped as never, (error) => console.error('[mastra-plan-execute] onEvent listener threw:', this.redact(error)));
+  }
+
+  /**
+   * A copy of `value` with every secret (`settings.redact`: the caller's strings and, from the
+   * drivers, the environment's secret values) replaced by `[REDACTED]`; `value` itself when there
+   * are none. Everything the run writes goes through it: events, the result, logs, stored records.
+   */
+  redact<T>(value: T): T {
+    this.redactor ??= createRedactor({ extra: this.input.settings.redact ?? [] });
+    return this.redactor(value);
   }
 
   /** Stops the run before a model call once the token budget is spent. */
@@ -106,50 +147,73 @@ export class RunContext {
     const repairs = reply.repairs ?? [];
     for (const repair of repairs) this.repairs[repair] = (this.repairs[repair] ?? 0) + 1;
     if (reply.mode === undefined) return;
-    this.emit({ type: 'model-called', role, stepId, mode: reply.mode, usage: reply.usage, durationMs: Date.now() - startedAt, repairs });
+    this.emit({ type: 'model-called', role, stepId, mode: reply.mode, usage: reply.usage, durationMs: Date.now() - startedAt, repairs, error: null });
   }
 
   /** Counts a call that threw: its usage, and a `model-called` event when a model adapter reported the error. */
   recordFailedCall(role: ModelCallRole, stepId: string | null, error: unknown, usage: TokenUsage, startedAt: number): void {
     this.meter.add(USAGE_ROLE[role], usage);
     if (!MODEL_ERROR_CODES.some((code) => isPlanExecuteError(error, code))) return;
-    this.emit({ type: 'model-called', role, stepId, mode: null, usage, durationMs: Date.now() - startedAt, repairs: [] });
+    const code = (error as { code: string }).code;
+    this.emit({ type: 'model-called', role, stepId, mode: null, usage, durationMs: Date.now() - startedAt, repairs: [], error: code as PlanExecuteErrorCode });
   }
 
   /**
    * One model call of `role`: budget and cancellation checked first, usage counted even for a
-   * malformed answer. A transient model/API error is re-tried up to `maxRetries` times after a
-   * backoff (the server's Retry-After when it gave one); a malformed answer is not (the caller
-   * repairs it with the validator's messages); a refused request or an unreachable server ends the run.
+   * malformed answer, no longer than `callTimeoutMs` (then a CALL_TIMEOUT error). A transient
+   * model/API error or a timeout is re-tried up to `maxRetries` times after a backoff (the server's
+   * Retry-After when it gave one); a malformed answer is not (the caller repairs it with the
+   * validator's messages); a refused request or an unreachable server ends the run. The answer and
+   * any error come back with secrets redacted, so nothing downstream can store or show them.
    */
   async call<T>(role: ModelCallRole, request: (signal: AbortSignal) => Promise<RoleReply<T>>): Promise<RoleReply<T>> {
+    const { maxRetries, callTimeoutMs } = this.input.settings;
     for (let attempt = 1; ; attempt++) {
       this.ensureBudget();
       throwIfCancelled(this.signal);
       const startedAt = Date.now();
+      const timeout = AbortSignal.timeout(callTimeoutMs);
+      const signal = AbortSignal.any([this.signal, timeout]);
       try {
-        const reply = await raceAbort(request(this.signal), this.signal);
+        const reply = await raceAbort(request(signal), signal);
         this.recordCall(role, null, reply, startedAt);
-        return reply;
-      } catch (error) {
+        return { ...reply, value: this.redact(reply.value) };
+      } catch (thrown) {
+        const error = this.redact(timeout.aborted && !this.signal.aborted ? new CallTimeoutError(role, callTimeoutMs) : thrown);
         const usage = isPlanExecuteError(error, 'MODEL_OUTPUT_INVALID') && error.usage ? error.usage : ZERO_USAGE;
         this.recordFailedCall(role, null, error, usage, startedAt);
         if (isRunEndingError(error)) throw new RunEnd('failed', error);
-        const retry = !isPlanExecuteError(error, 'MODEL_OUTPUT_INVALID') && isRetryableError(error) && attempt <= this.input.settings.maxRetries;
+        const retry = !isPlanExecuteError(error, 'MODEL_OUTPUT_INVALID') && isRetryableError(error) && attempt <= maxRetries;
         if (!retry || this.signal.aborted) throw error;
         await sleep(retryDelayMs(error, attempt), this.signal);
+        // A zero Retry-After must not turn retries into a loop that starves timers and abort signals.
+        await yieldToEventLoop();
       }
     }
   }
 
   /**
    * Writes the run's state as it is now to the store, if any; resolves once it is durable. Writes
-   * are chained, so parallel steps can never store an older state over a newer one.
+   * are chained, so parallel steps can never store an older state over a newer one. With a lease,
+   * the write is fenced and retried (RunLockedError when another owner took the run,
+   * StoreFailedError after CHECKPOINT_ATTEMPTS failed writes).
    */
   checkpoint(result: PlanRunResult | null = null): Promise<void> {
     const store = this.input.store;
     if (!store) return Promise.resolve();
-    const record: RunRecord = {
+    // Role replies are redacted as they arrive; the task and anything else in the record are redacted here.
+    const record = this.redact(this.record(result));
+    // A run that lost its lease stores nothing more: the record is the new owner's.
+    if (result && this.lease?.lost) return Promise.resolve();
+    const lease = this.lease;
+    const saved = this.saving.then(() => (lease ? lease.write(record) : store.save(record)));
+    this.saving = saved.catch(() => undefined);
+    return saved;
+  }
+
+  /** The run's state as it is now, as the store keeps it. */
+  record(result: PlanRunResult | null = null): RunRecord {
+    return {
       version: 1,
       runId: this.runId,
       task: this.task,
@@ -164,16 +228,13 @@ export class RunContext {
       warnings: structuredClone(this.warnings),
       result,
     };
-    const saved = this.saving.then(() => store.save(record));
-    this.saving = saved.catch(() => undefined);
-    return saved;
   }
 
   /** Builds the result, stores it, emits `run-finished` and returns the result. */
   async finish(status: RunStatus, finalOutput: string, error: PlanExecuteError | null): Promise<PlanRunResult> {
     const snapshot = this.hasPlan ? this.tracker.snapshot() : null;
     const revisions = snapshot?.revisions ?? [];
-    const result: PlanRunResult = {
+    const result: PlanRunResult = this.redact({
       runId: this.runId,
       status,
       task: this.task,
@@ -188,9 +249,9 @@ export class RunContext {
       warnings: [...this.warnings],
       durationMs: Date.now() - this.startedAt,
       error: error && { code: error.code, message: error.message, ...('issues' in error ? { issues: error.issues as string[] } : {}) },
-    };
+    });
     // The outcome stands even if the store is down now; the caller still gets the result.
-    await this.checkpoint(result).catch((storeError: unknown) => console.error('[mastra-plan-execute] could not store the result:', storeError));
+    await this.checkpoint(result).catch((storeError: unknown) => console.error('[mastra-plan-execute] could not store the result:', this.redact(storeError)));
     this.emit({ type: 'run-finished', status, result, error });
     return result;
   }

@@ -1,10 +1,14 @@
 import { raceAbort, throwIfCancelled } from './abort.ts';
 import { errorMessage, isPlanExecuteError, isRetryableError, isRunEndingError, RunCancelledError, StepTimeoutError } from './errors.ts';
-import type { FailureContext } from './policy.ts';
+import { cutText } from './cut-text.ts';
+import { MAX_TIMER_MS } from './option-checks.ts';
+import type { FailureAction, FailureContext } from './policy.ts';
 import type { CompletedStep, StepReply, StepRequest } from './ports.ts';
 import type { StepResult } from './result.ts';
 import { RunEnd, type RunContext } from './run-context.ts';
 import { retryDelayMs, sleep } from './retry-delay.ts';
+import { MAX_RETRIES, type RunSettings } from './settings.ts';
+import { yieldToEventLoop } from './time-limit.ts';
 import type { TrackedStep } from './tracker.ts';
 import { ZERO_USAGE } from './usage.ts';
 
@@ -51,20 +55,43 @@ export async function runStep(context: RunContext, stepId: string): Promise<void
       replansUsed: context.replansUsed,
       maxReplans: settings.maxReplans,
     };
-    const action = settings.failurePolicy(failure);
+    const action = boundedAction(settings.failurePolicy(failure), failure);
     if (action.type !== 'retry') context.pendingFailures.push({ stepId, error, action });
     await context.checkpoint();
     context.emit({ type: 'step-failed', stepId, result });
     if (action.type !== 'retry') return;
     context.emit({ type: 'step-retried', stepId, attempt: step.attempts + 1, error });
     if (isPlanExecuteError(thrown, 'MODEL_CALL_FAILED')) await sleep(retryDelayMs(thrown, step.attempts), context.signal);
+    // An executor that fails at once, retried by a policy, must still let timers and abort signals run.
+    await yieldToEventLoop();
   }
+}
+
+/** The policy's action, except that no policy can retry a step more than MAX_RETRIES times. */
+function boundedAction(action: FailureAction, failure: FailureContext): FailureAction {
+  if (action.type !== 'retry' || failure.attempts <= MAX_RETRIES) return action;
+  return {
+    type: 'fail',
+    reason: `Step "${failure.stepId}" failed ${failure.attempts} attempts, the most any policy may make (${MAX_RETRIES + 1}): ${failure.error}`,
+  };
+}
+
+/**
+ * The time limit of one executor attempt: `stepTimeoutMs` when set, otherwise `callTimeoutMs` for
+ * each model turn the attempt may take (tool calls run inside that time), at most the longest timer.
+ */
+export function attemptTimeoutMs(settings: RunSettings): number {
+  return settings.stepTimeoutMs ?? Math.min(settings.callTimeoutMs * settings.maxStepIterations, MAX_TIMER_MS);
 }
 
 async function finishStep(context: RunContext, step: TrackedStep, result: StepResult): Promise<void> {
   context.tracker.complete(step.id, result.output ?? '');
   if (step.toolHint !== null && result.toolCalls === 0) {
-    const warning = { stepId: step.id, warning: 'no-tool-call' as const, message: `Step "${step.id}" was planned with tool "${step.toolHint}" but the executor made no tool call` };
+    const warning = {
+      stepId: step.id,
+      warning: 'no-tool-call' as const,
+      message: `Step "${step.id}" was planned with tool "${step.toolHint}" but the executor made no tool call`,
+    };
     context.warnings.push(warning);
     context.emit({ type: 'step-warning', ...warning });
   }
@@ -75,27 +102,32 @@ async function finishStep(context: RunContext, step: TrackedStep, result: StepRe
 
 async function attemptStep(context: RunContext, step: TrackedStep): Promise<Attempt> {
   const { executor, settings } = context.input;
-  const timeout = settings.stepTimeoutMs === undefined ? null : AbortSignal.timeout(settings.stepTimeoutMs);
-  const signal = timeout ? AbortSignal.any([context.signal, timeout]) : context.signal;
+  const timeoutMs = attemptTimeoutMs(settings);
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = AbortSignal.any([context.signal, timeout]);
   const startedAt = new Date();
   const base = { stepId: step.id, attempt: step.attempts, startedAt: startedAt.toISOString() };
   const elapsed = () => Date.now() - startedAt.getTime();
   try {
     const reply: StepReply = await raceAbort(executor.execute(stepRequest(context, step, signal)), signal);
     context.recordCall('executor', step.id, reply, startedAt.getTime());
-    const { success, output, error } = reply.value;
+    // Secrets never reach the tracker, the store or a dependant; a huge output is cut once, here.
+    const { success, output, error } = context.redact(reply.value);
     const common = { ...base, retryable: false, toolCalls: reply.toolCalls, usage: reply.usage, durationMs: elapsed() };
     const result: StepResult = success
-      ? { ...common, status: 'done', output, error: null }
-      : { ...common, status: 'failed', output: null, error: error ?? 'The step reported failure without a reason' };
+      ? { ...common, status: 'done', output: cutText(output, settings.maxStepOutputChars), error: null }
+      : { ...common, status: 'failed', output: null, error: cutText(error ?? 'The step reported failure without a reason', settings.maxStepOutputChars) };
     return { result, thrown: null };
   } catch (thrown) {
     const usage = isPlanExecuteError(thrown, 'MODEL_OUTPUT_INVALID') && thrown.usage ? thrown.usage : ZERO_USAGE;
-    context.recordFailedCall('executor', step.id, thrown, usage, startedAt.getTime());
+    context.recordFailedCall('executor', step.id, context.redact(thrown), usage, startedAt.getTime());
     const failure = { ...base, output: null, toolCalls: 0, usage, durationMs: elapsed() };
     if (context.signal.aborted) return { result: { ...failure, status: 'cancelled', error: 'The run was cancelled', retryable: false }, thrown };
-    const error = timeout?.aborted ? new StepTimeoutError(step.id, settings.stepTimeoutMs ?? 0) : thrown;
-    return { result: { ...failure, status: 'failed', error: errorMessage(error), retryable: isRetryableError(error) }, thrown: error };
+    const error = context.redact(timeout.aborted ? new StepTimeoutError(step.id, timeoutMs) : thrown);
+    return {
+      result: { ...failure, status: 'failed', error: cutText(errorMessage(error), settings.maxStepOutputChars), retryable: isRetryableError(error) },
+      thrown: error,
+    };
   }
 }
 

@@ -1,5 +1,5 @@
 import { InvalidOptionsError } from './errors.ts';
-import { describeValue, expectBoolean, expectFunction, expectInteger, MAX_TIMER_MS } from './option-checks.ts';
+import { describeValue, expectBoolean, expectFunction, expectInteger, expectStringArray, MAX_TIMER_MS } from './option-checks.ts';
 import type { Plan } from './plan-schema.ts';
 import { defaultFailurePolicy, type FailurePolicy } from './policy.ts';
 
@@ -24,7 +24,27 @@ export const DEFAULTS = Object.freeze({
   maxPlanRepairs: 2,
   /** Merge the step outputs with the synthesizer. */
   synthesize: true,
+  /**
+   * Time limit of one model call: each planner, replanner and synthesizer call, and each executor
+   * turn (an executor attempt without `stepTimeoutMs` is limited to `callTimeoutMs × maxStepIterations`).
+   */
+  callTimeoutMs: 120_000,
+  /** Time `approvePlan` may take before the run ends `rejected` (APPROVAL_TIMEOUT): one hour, long enough for a person. */
+  approvalTimeoutMs: 3_600_000,
+  /** Longest step output kept (characters); the rest is cut with a marker before it is stored or passed on. */
+  maxStepOutputChars: 65_536,
+  /** Strings redacted besides the secrets the drivers take from the environment: none. */
+  redact: Object.freeze([] as string[]),
+  /** Times a step cut off by a crash is started again; one more crash fails it for good. */
+  maxCrashRestarts: 3,
+  /** How long a run's lease in the store lasts unless renewed (renewed every third of it while the run plans or runs steps). */
+  leaseMs: 30_000,
+  /** How long `resume` waits for another owner's lease before RUN_LOCKED; 0 refuses at once. */
+  leaseWaitMs: 0,
 });
+
+/** The largest `maxRetries` accepted: a retry storm is a bug, not a setting. */
+export const MAX_RETRIES = 10;
 
 /** Limits and switches of one run; `DEFAULTS` holds the default of each. */
 export interface RunSettings {
@@ -44,8 +64,22 @@ export interface RunSettings {
   readonly maxPlanRepairs: number;
   /** @default true */
   readonly synthesize: boolean;
-  /** Per-attempt time limit; none by default. */
+  /** Restarts of a step cut off by crashes before it fails for good. @default 3 */
+  readonly maxCrashRestarts: number;
+  /** Lease length in the store, in ms; a crashed owner's run can be taken over after it. @default 30000 */
+  readonly leaseMs: number;
+  /** How long to wait for another owner's lease before RUN_LOCKED, in ms. @default 0 */
+  readonly leaseWaitMs: number;
+  /** Per-attempt time limit; when left out, `callTimeoutMs × maxStepIterations`. */
   readonly stepTimeoutMs?: number | undefined;
+  /** Time limit of each planner, replanner and synthesizer call (ms). @default 120000 */
+  readonly callTimeoutMs: number;
+  /** Time `approvePlan` may take (ms). @default 3600000 */
+  readonly approvalTimeoutMs: number;
+  /** Longest step output kept, in characters. @default 65536 */
+  readonly maxStepOutputChars: number;
+  /** Strings replaced by `[REDACTED]` in events, results, stored records and logs. @default [] */
+  readonly redact: readonly string[];
   /** Token budget for the whole run; none by default. */
   readonly budget?: { readonly maxTokens: number } | undefined;
   /** Human gate before execution; none by default. */
@@ -66,12 +100,19 @@ export function resolveSettings(input: RunSettingsInput = {}): RunSettings {
     if (old in input) throw new InvalidOptionsError(`\`${old}\` was renamed to \`${renamed}\` in 0.2 (see CHANGELOG.md)`);
   }
   expectInteger('maxReplans', input.maxReplans, { min: 0 });
-  expectInteger('maxRetries', input.maxRetries, { min: 0 });
+  expectInteger('maxRetries', input.maxRetries, { min: 0, max: MAX_RETRIES });
   expectInteger('maxStepIterations', input.maxStepIterations, { min: 1 });
   expectInteger('maxPlanSteps', input.maxPlanSteps, { min: 1 });
   expectInteger('concurrency', input.concurrency, { min: 1 });
   expectInteger('maxPlanRepairs', input.maxPlanRepairs, { min: 0 });
+  expectInteger('maxCrashRestarts', input.maxCrashRestarts, { min: 0 });
+  expectInteger('leaseMs', input.leaseMs, { min: 100, max: MAX_TIMER_MS });
+  expectInteger('leaseWaitMs', input.leaseWaitMs, { min: 0, max: MAX_TIMER_MS });
   expectInteger('stepTimeoutMs', input.stepTimeoutMs, { min: 1, max: MAX_TIMER_MS });
+  expectInteger('callTimeoutMs', input.callTimeoutMs, { min: 1, max: MAX_TIMER_MS });
+  expectInteger('approvalTimeoutMs', input.approvalTimeoutMs, { min: 1, max: MAX_TIMER_MS });
+  expectInteger('maxStepOutputChars', input.maxStepOutputChars, { min: 1 });
+  expectStringArray('redact', input.redact);
   if (input.budget !== undefined) {
     if (typeof input.budget !== 'object' || input.budget === null) {
       throw new InvalidOptionsError(`Expected \`budget\` to be an object like { maxTokens: 10000 }, got ${describeValue(input.budget)}`);
@@ -91,7 +132,14 @@ export function resolveSettings(input: RunSettingsInput = {}): RunSettings {
     concurrency: input.concurrency ?? DEFAULTS.concurrency,
     maxPlanRepairs: input.maxPlanRepairs ?? DEFAULTS.maxPlanRepairs,
     synthesize: input.synthesize ?? DEFAULTS.synthesize,
+    maxCrashRestarts: input.maxCrashRestarts ?? DEFAULTS.maxCrashRestarts,
+    leaseMs: input.leaseMs ?? DEFAULTS.leaseMs,
+    leaseWaitMs: input.leaseWaitMs ?? DEFAULTS.leaseWaitMs,
     stepTimeoutMs: input.stepTimeoutMs,
+    callTimeoutMs: input.callTimeoutMs ?? DEFAULTS.callTimeoutMs,
+    approvalTimeoutMs: input.approvalTimeoutMs ?? DEFAULTS.approvalTimeoutMs,
+    maxStepOutputChars: input.maxStepOutputChars ?? DEFAULTS.maxStepOutputChars,
+    redact: [...(input.redact ?? DEFAULTS.redact)],
     budget: input.budget,
     approvePlan: input.approvePlan,
     failurePolicy: input.failurePolicy ?? defaultFailurePolicy,

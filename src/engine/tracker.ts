@@ -12,8 +12,10 @@ export interface TrackedStep extends PlanStep {
   readonly output: string | null;
   /** The last error, or the reason it was skipped; null otherwise. */
   readonly error: string | null;
-  /** Attempts started so far (retries included). */
+  /** Attempts started so far (retries and attempts cut off by a crash included). */
   readonly attempts: number;
+  /** Attempts cut off by a crash (the process died during them); absent when none. */
+  readonly crashes?: number;
 }
 
 /** One change to the plan after execution started, and why. */
@@ -127,9 +129,21 @@ export class PlanTracker {
     return this.update(id, ['in_progress'], () => ({ status: 'pending' }));
   }
 
-  /** Puts an attempt that left no record (the process died during it) back to pending, uncounted. */
+  /**
+   * Puts an attempt that left no record (the process died during it) back to pending, uncounted.
+   * @deprecated since 0.2: the engine counts such attempts with `crashed()`, so a step that kills its process cannot loop forever.
+   */
   abandon(id: string): TrackedStep {
     return this.update(id, ['in_progress'], (step) => ({ status: 'pending', attempts: step.attempts - 1 }));
+  }
+
+  /**
+   * Counts an attempt cut off by a crash (the attempt still counts too): back to pending, or
+   * failed with `failWith` when the step has crashed too often to be started again.
+   */
+  crashed(id: string, failWith: string | null = null): TrackedStep {
+    const status = failWith === null ? 'pending' : 'failed';
+    return this.update(id, ['in_progress'], (step) => ({ status, crashes: (step.crashes ?? 0) + 1, ...(failWith === null ? {} : { error: failWith }) }));
   }
 
   /** Marks a failed step skipped and records the revision. */

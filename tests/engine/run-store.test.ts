@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidOptionsError } from '../../src/engine/errors.ts';
 import { resumePlan, runPlan } from '../../src/engine/run-plan.ts';
 import type { ResumeInput } from '../../src/engine/run-input.ts';
-import { InMemoryRunStore, type RunRecord, type RunStore } from '../../src/engine/run-store.ts';
+import { InMemoryRunStore, type Fence, type LeaseRequest, type RunRecord, type RunStore, type StoredRun } from '../../src/engine/run-store.ts';
 import { EXECUTOR_USAGE, PLANNER_USAGE, SYNTHESIZER_USAGE, fakeExecutor, fakePlanner, fakeSynthesizer, settings, sleep } from '../helpers/fake-roles.ts';
 import { plan, step } from '../helpers/plans.ts';
 import { TASK, TOOLS } from '../helpers/run-harness.ts';
@@ -10,13 +10,18 @@ import { emptyRecord } from '../helpers/run-records.ts';
 
 const threeSteps = plan([step('a'), step('b', ['a']), step('c', ['b'])]);
 
-/** A store that keeps every record written, in order. */
+/** A store that keeps every record created or written (fenced), in order. */
 class RecordingStore extends InMemoryRunStore {
   readonly writes: RunRecord[] = [];
 
-  override async save(record: RunRecord): Promise<void> {
+  override async create(record: RunRecord, request: LeaseRequest): Promise<StoredRun | null> {
     this.writes.push(structuredClone(record));
-    await super.save(record);
+    return super.create(record, request);
+  }
+
+  override async write(record: RunRecord, fence: Fence, ttlMs: number): Promise<number> {
+    this.writes.push(structuredClone(record));
+    return super.write(record, fence, ttlMs);
   }
 }
 
@@ -25,7 +30,7 @@ function roles(script: Parameters<typeof fakeExecutor>[0] = {}) {
 }
 
 describe('runPlan with a store', () => {
-  it('checkpoints after the plan, after every finished step and with the result', async () => {
+  it('checkpoints after the plan, at every attempt start, after every finished step and with the result', async () => {
     const store = new RecordingStore();
     const result = await runPlan({ task: TASK, ...roles(), tools: TOOLS, settings: settings(), runId: 'r1', store });
     expect(result.status).toBe('completed');
@@ -33,8 +38,12 @@ describe('runPlan with a store', () => {
       // Stored before the planner is called, so a crash during planning leaves a run to resume.
       ['running', undefined],
       ['running', 'pending,pending,pending'],
+      // Each attempt is stored before the executor runs, so a crash cannot take it back.
+      ['running', 'in_progress,pending,pending'],
       ['running', 'done,pending,pending'],
+      ['running', 'done,in_progress,pending'],
       ['running', 'done,done,pending'],
+      ['running', 'done,done,in_progress'],
       ['running', 'done,done,done'],
       ['completed', 'done,done,done'],
     ]);
@@ -65,7 +74,8 @@ describe('runPlan with a store', () => {
       settings: settings(),
       store: slowFirstWrite,
     });
-    expect(order).toEqual(['none', '', 'x', 'x+y', 'x+y']);
+    // none: the start; then the plan, x's and y's attempt starts, x, x+y, and the result.
+    expect(order).toEqual(['none', '', '', '', 'x', 'x+y', 'x+y']);
   });
 });
 

@@ -28,7 +28,7 @@ const comparable = (result: PlanRunResult) => ({
   status: result.status,
   finalOutput: result.finalOutput,
   initialPlan: result.initialPlan,
-  plan: result.plan.map(({ attempts: _attempts, ...step }) => step),
+  plan: result.plan.map(({ attempts: _attempts, crashes: _crashes, ...step }) => step),
   revisions: result.revisions,
   usage: result.usage,
   error: result.error,
@@ -147,10 +147,12 @@ describe('the Plan & Execute workflow killed with SIGKILL inside a parallel exec
     expect(restarted.result.usage.totalTokens).toBe(8 * 30);
   });
 
-  // a's checkpoint stored b in progress (attempt 1); the crash left no record of that attempt, so
-  // the restart runs it as attempt 1 again.
-  it('counts b as attempted once, like an uninterrupted run', () => {
-    expect(attemptsOf(restarted.result)).toEqual(attemptsOf(whole.result));
+  // b's attempt 1 was stored before it ran; the crash cut it off, so the restart counts it (and the
+  // crash) and runs b as attempt 2: a step that kills its process cannot loop forever.
+  it("counts b's attempt cut off by the crash, and the crash", () => {
+    expect(attemptsOf(whole.result)).toEqual({ plan: [['a', 1], ['b', 1], ['c', 1]], steps: [['a', 1], ['b', 1], ['c', 1]] });
+    expect(attemptsOf(restarted.result)).toEqual({ plan: [['a', 1], ['b', 2], ['c', 1]], steps: [['a', 1], ['b', 2], ['c', 1]] });
+    expect(restarted.result.plan.map(({ id, crashes }) => [id, crashes])).toEqual([['a', undefined], ['b', 1], ['c', undefined]]);
   });
 
   it('leaves the run stored as finished in both stores', async () => {

@@ -3,9 +3,10 @@ import { createStep, createWorkflow } from '@mastra/core/workflows';
 import { z } from 'zod';
 import { checkOutputModes, type StructuredOutputOptions } from '../../agents/output-mode.ts';
 import { notify, type PlanRunListener } from '../../engine/events.ts';
-import { approveRun, finishRun, handleFailures, iterate, loadRun, planAndApprove, planRun, startRun } from '../../engine/phases.ts';
+import { approveRun, finishRun, handleFailures, iterate, loadRun, planAndApprove, planRun, releaseRun, startRun } from '../../engine/phases.ts';
 import { PlanSchema } from '../../engine/plan-schema.ts';
 import { asResultOutput, PlanRunResultSchema } from '../../engine/result-schema.ts';
+import { createRedactor, secretsFromEnv, type Redactor } from '../../engine/redact.ts';
 import { RunContext } from '../../engine/run-context.ts';
 import { InMemoryRunStore, type RunStore } from '../../engine/run-store.ts';
 import { resolveSettings } from '../../engine/settings.ts';
@@ -47,6 +48,8 @@ export interface PlanExecuteWorkflowOptions extends RoleAgents {
   readonly structuredOutput?: StructuredOutputOptions;
   /** Workflow id. @default 'plan-execute' */
   readonly id?: string;
+  /** Strings replaced by `[REDACTED]` wherever a run writes, on top of the environment's secrets. @default [] */
+  readonly redact?: readonly string[];
 }
 
 /** What each workflow step is handed by Mastra and passes on to the run. */
@@ -65,13 +68,28 @@ interface StepHooks {
  * re-running done steps.
  * @example mastra.getWorkflow('planExecute').createRun().then((run) => run.start({ inputData: { task } }))
  */
-export function createPlanExecuteWorkflow({ id = 'plan-execute', store = new InMemoryRunStore(), onEvent, structuredOutput = {}, ...agents }: PlanExecuteWorkflowOptions) {
+export function createPlanExecuteWorkflow({
+  id = 'plan-execute',
+  store = new InMemoryRunStore(),
+  onEvent,
+  structuredOutput = {},
+  redact = [],
+  ...agents
+}: PlanExecuteWorkflowOptions) {
   checkOutputModes(structuredOutput);
+  resolveSettings({ redact });
+  const secrets = [...secretsFromEnv(process.env), ...redact];
+  const redactor = createRedactor({ extra: secrets });
   /** The run's input for one workflow step: the agents' roles, the settings from the workflow input, this step's hooks. */
   const runInput = async ({ task, requireApproval, ...settings }: PlanExecuteInput, hooks: StepHooks) => {
     void requireApproval; // a workflow switch, not a run setting
-    const listener = bothListeners(onEvent, tracingListener(hooks.tracingContext?.currentSpan));
-    const roles = await agentRunRoles(agents, resolveSettings(settings), { abortSignal: hooks.abortSignal, onEvent: listener }, structuredOutput);
+    const listener = bothListeners(onEvent, tracingListener(hooks.tracingContext?.currentSpan), redactor);
+    const roles = await agentRunRoles(
+      agents,
+      resolveSettings({ ...settings, redact: secrets }),
+      { abortSignal: hooks.abortSignal, onEvent: listener },
+      structuredOutput,
+    );
     return { ...roles, task, runId: hooks.runId, store };
   };
 
@@ -84,6 +102,9 @@ export function createPlanExecuteWorkflow({ id = 'plan-execute', store = new InM
       return await phase(opened);
     } catch (error) {
       return bail(asResultOutput(await finishRun(opened, error))) as never;
+    } finally {
+      // Between workflow steps (and while suspended for approval) no process owns the run.
+      await releaseRun(opened);
     }
   };
 
@@ -95,7 +116,7 @@ export function createPlanExecuteWorkflow({ id = 'plan-execute', store = new InM
     execute: async ({ inputData, runId, abortSignal, tracingContext, bail }) => {
       const hooks = { runId, abortSignal, tracingContext };
       // Restarted after a crash, the run is already stored: carry on from there.
-      if (!(await store.load(runId))) await startRun(await runInput(inputData, hooks));
+      if (!(await store.load(runId))) await releaseRun(await startRun(await runInput(inputData, hooks)));
       const phase = inputData.requireApproval ? planRun : planAndApprove;
       return onRun(inputData, hooks, bail, async (context): Promise<RunState> => {
         await phase(context);
@@ -156,10 +177,11 @@ export function createPlanExecuteWorkflow({ id = 'plan-execute', store = new InM
     .commit();
 }
 
-function bothListeners(first: PlanRunListener | undefined, second: PlanRunListener | undefined): PlanRunListener | undefined {
+function bothListeners(first: PlanRunListener | undefined, second: PlanRunListener | undefined, redact: Redactor): PlanRunListener | undefined {
   if (!first || !second) return first ?? second;
+  const onListenerError = (error: unknown) => console.error('[mastra-plan-execute] onEvent listener threw:', redact(error));
   return (event) => {
-    notify(first, event);
-    notify(second, event);
+    notify(first, event, onListenerError);
+    notify(second, event, onListenerError);
   };
 }

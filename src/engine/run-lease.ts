@@ -1,0 +1,231 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { isPlanExecuteError, RunLockedError, StoreFailedError } from './errors.ts';
+import { sleep } from './retry-delay.ts';
+import type { LeasedRunStore, RunRecord, StoredRun } from './run-store.ts';
+
+/** Writes tried per checkpoint before the run ends with STORE_FAILED (the first included). */
+export const CHECKPOINT_ATTEMPTS = 4;
+/** Pause before the n-th retry of a checkpoint: 50, 200, 800 ms. */
+const retryPauseMs = (retry: number) => 50 * 4 ** (retry - 1);
+/** How often a waiting resumer asks again for a held lease. */
+const WAIT_POLL_MS = 250;
+
+const HOST = hostname();
+
+/** What a run is doing, as far as its lease is concerned. */
+export type LeaseActivity = 'planning' | 'steps' | 'idle';
+
+/** What a lease is taken with: the run's lease settings. */
+export interface LeaseSettings {
+  readonly leaseMs: number;
+  readonly leaseWaitMs: number;
+}
+
+/** Keepers alive in this process, by owner: a holder here that runs no step can be taken over. */
+const liveKeepers = new Map<string, LeaseKeeper>();
+
+/** A new owner id, `host:pid:random`, so that a holder that died on this host can be recognised. */
+export function newOwnerId(): string {
+  return `${HOST}:${process.pid}:${randomUUID().slice(0, 8)}`;
+}
+
+/**
+ * Holds one run's lease for one owner: fenced writes with bounded retries, renewal every third
+ * of the lease while the run plans or runs steps (an unref'd timer that stops when the run idles
+ * and at release), and the knowledge of whether the lease was lost.
+ */
+export class LeaseKeeper {
+  /** What the run is doing; set by the run's context. */
+  activity: () => LeaseActivity = () => 'idle';
+  private version: number;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private lostError: RunLockedError | null = null;
+  private writing = 0;
+
+  constructor(
+    private readonly store: LeasedRunStore,
+    readonly runId: string,
+    readonly owner: string,
+    version: number,
+    private readonly ttlMs: number,
+  ) {
+    this.version = version;
+    liveKeepers.set(owner, this);
+    this.keepRenewing();
+  }
+
+  /** Why the lease is gone (another owner took the run); null while it is held. */
+  get lost(): RunLockedError | null {
+    return this.lostError;
+  }
+
+  /**
+   * Writes `record` fenced by the version last seen; store errors are retried up to
+   * CHECKPOINT_ATTEMPTS writes in all, then StoreFailedError. RunLockedError when the run was taken.
+   */
+  async write(record: RunRecord): Promise<void> {
+    if (this.lostError) throw this.lostError;
+    this.writing++;
+    try {
+      this.version = await this.writeWithRetries(record);
+      if (record.status !== 'running') this.stop();
+      else this.keepRenewing();
+    } finally {
+      this.writing--;
+    }
+  }
+
+  /** Stops renewing and gives the lease up (best effort: it runs out anyway). */
+  async release(): Promise<void> {
+    this.stop();
+    if (this.lostError) return;
+    await this.store.release(this.runId, { owner: this.owner, version: this.version }).catch(() => undefined);
+  }
+
+  /** Whether a resumer in this process may take the run over: no step running, no write in flight. */
+  get canHandOver(): boolean {
+    return this.writing === 0 && this.activity() !== 'steps';
+  }
+
+  /** Marks the lease lost to `owner` (a takeover in this process) and stops renewing. */
+  supersede(owner: string): void {
+    this.lostError ??= new RunLockedError(this.runId, owner, null, 'another resumer in this process took the run over');
+    this.stop();
+  }
+
+  private async writeWithRetries(record: RunRecord): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.store.write(record, { owner: this.owner, version: this.version }, this.ttlMs);
+      } catch (error) {
+        if (isPlanExecuteError(error, 'RUN_LOCKED')) {
+          // A retried write refused with the lease still ours means the earlier try landed (only the holder writes).
+          if (attempt > 1 && error.owner === this.owner) return this.version + 1;
+          this.lostError = error;
+          this.stop();
+          throw error;
+        }
+        if (attempt >= CHECKPOINT_ATTEMPTS) throw new StoreFailedError(this.runId, attempt, error);
+        await sleep(retryPauseMs(attempt));
+      }
+    }
+  }
+
+  private keepRenewing(): void {
+    if (this.timer || this.lostError) return;
+    this.timer = setInterval(() => void this.renew(), Math.max(1, Math.floor(this.ttlMs / 3)));
+    // A lease never keeps the process alive.
+    this.timer.unref();
+  }
+
+  private async renew(): Promise<void> {
+    if (this.writing > 0) return; // the write renews the lease itself
+    if (this.activity() === 'idle') return this.pause();
+    try {
+      await this.store.renew(this.runId, { owner: this.owner, version: this.version }, this.ttlMs);
+    } catch (error) {
+      // A store hiccup is tried again at the next tick; a lost lease is final.
+      if (isPlanExecuteError(error, 'RUN_LOCKED')) {
+        this.lostError ??= error;
+        this.stop();
+      }
+    }
+  }
+
+  private pause(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private stop(): void {
+    this.pause();
+    if (liveKeepers.get(this.owner) === this) liveKeepers.delete(this.owner);
+  }
+}
+
+/**
+ * Stores a new run under a fresh lease; null when `record.runId` is already stored. A store error
+ * is tried again like a checkpoint (CHECKPOINT_ATTEMPTS in all), then StoreFailedError.
+ */
+export async function createLeased(store: LeasedRunStore, record: RunRecord, settings: LeaseSettings): Promise<LeaseKeeper | null> {
+  const request = { owner: newOwnerId(), ttlMs: settings.leaseMs };
+  const stored = await withStoreRetries(record.runId, async (attempt) => {
+    const created = await store.create(record, request);
+    // A retry that finds the run stored may have found our own earlier try, landed with its answer lost.
+    return created || attempt === 1 ? created : reclaimCreated(store, record, request);
+  });
+  return stored && new LeaseKeeper(store, record.runId, request.owner, stored.version, settings.leaseMs);
+}
+
+/** The run `record` as stored by an earlier `create` of `request.owner` whose answer was lost; null when it is another's. */
+async function reclaimCreated(store: LeasedRunStore, record: RunRecord, request: { owner: string; ttlMs: number }): Promise<StoredRun | null> {
+  const stored = await store.acquire(record.runId, request).catch((error: unknown) => {
+    if (isPlanExecuteError(error, 'RUN_LOCKED')) return null;
+    throw error;
+  });
+  if (!stored || stored.record.status !== 'running') return null;
+  if (JSON.stringify(stored.record) === JSON.stringify(record)) return stored;
+  // Someone else's run whose lease was free: give it back untouched.
+  await store.release(record.runId, { owner: request.owner, version: stored.version });
+  return null;
+}
+
+/**
+ * Runs a lease request again after a store error, CHECKPOINT_ATTEMPTS tries in all, then
+ * StoreFailedError. A PlanExecuteError (RUN_LOCKED above all) is the store's answer: not retried.
+ */
+async function withStoreRetries<T>(runId: string, operation: (attempt: number) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await operation(attempt);
+    } catch (error) {
+      if (isPlanExecuteError(error)) throw error;
+      if (attempt >= CHECKPOINT_ATTEMPTS) throw new StoreFailedError(runId, attempt, error);
+      await sleep(retryPauseMs(attempt));
+    }
+  }
+}
+
+/**
+ * Takes the lease of a stored run: at once when it is free or its holder is gone (dead on this
+ * host, or idle in this process), else waiting up to `leaseWaitMs` for it, else RunLockedError.
+ * Null when there is no such run; an ended run comes back with no keeper.
+ */
+export async function acquireLeased(store: LeasedRunStore, runId: string, settings: LeaseSettings): Promise<{ stored: StoredRun; keeper: LeaseKeeper | null } | null> {
+  const owner = newOwnerId();
+  const waitUntil = Date.now() + settings.leaseWaitMs;
+  let replacing: string | null = null;
+  for (;;) {
+    try {
+      const stored = await withStoreRetries(runId, () => store.acquire(runId, { owner, ttlMs: settings.leaseMs, replacing }));
+      if (!stored) return null;
+      if (stored.record.status !== 'running') return { stored, keeper: null };
+      if (replacing !== null) liveKeepers.get(replacing)?.supersede(owner);
+      return { stored, keeper: new LeaseKeeper(store, runId, owner, stored.version, settings.leaseMs) };
+    } catch (error) {
+      if (!isPlanExecuteError(error, 'RUN_LOCKED') || error.owner === null) throw error;
+      if (error.owner !== replacing && isGone(error.owner)) {
+        replacing = error.owner;
+        continue;
+      }
+      if (Date.now() >= waitUntil) throw error;
+      await sleep(Math.min(WAIT_POLL_MS, waitUntil - Date.now()));
+    }
+  }
+}
+
+/** Whether a holder can no longer be using its lease: its process on this host has died, or it idles here. */
+function isGone(owner: string): boolean {
+  const [host, pidText] = owner.split(':');
+  const pid = Number(pidText);
+  if (host !== HOST || !Number.isInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return liveKeepers.get(owner)?.canHandOver ?? true;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    // EPERM: the process exists (another user's): alive.
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
