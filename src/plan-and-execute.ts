@@ -10,6 +10,7 @@ import { eventStream } from './engine/event-stream.ts';
 import type { PlanRunEvent, PlanRunListener } from './engine/events.ts';
 import type { ToolInfo } from './engine/ports.ts';
 import type { PlanRunResult } from './engine/result.ts';
+import { secretsFromEnv } from './engine/redact.ts';
 import { resumePlan, runPlan } from './engine/run-plan.ts';
 import type { RunStore } from './engine/run-store.ts';
 import { resolveSettings, type RunSettings, type RunSettingsInput } from './engine/settings.ts';
@@ -35,6 +36,14 @@ export interface PlanAndExecuteOptions extends RunSettingsInput {
    * `prompt` (the fields in the prompt), `tool` (executor only: a final-answer tool). @default { planner: 'auto', executor: 'auto' }
    */
   readonly structuredOutput?: StructuredOutputOptions;
+  /**
+   * Strings replaced by `[REDACTED]` in events, results, stored records, traces and logs, on top
+   * of the environment's secrets (values of `*_KEY`, `*_TOKEN`, `*_SECRET`, `*PASSWORD*`, … of at
+   * least 8 characters, and passwords inside URLs), which are always redacted. @default []
+   */
+  readonly redact?: readonly string[];
+  /** Longest tool result the executor model is shown, in characters; only with a model as `executor`. @default 32768 */
+  readonly maxToolResultChars?: number;
 }
 
 /** Per-run hooks. */
@@ -73,8 +82,10 @@ export class PlanAndExecute {
   private readonly structuredOutput: StructuredOutputOptions;
 
   /** Throws InvalidOptionsError for a missing role, an unknown output mode or an out-of-range setting. */
-  constructor({ planner, executor, synthesizer, tools, store, structuredOutput, ...settings }: PlanAndExecuteOptions) {
+  constructor({ planner, executor, synthesizer, tools, store, structuredOutput, maxToolResultChars, ...settings }: PlanAndExecuteOptions) {
     this.settings = resolveSettings(settings);
+    // Checked first (above), so the message names the caller's list, never the environment's values.
+    this.settings = { ...this.settings, redact: [...secretsFromEnv(process.env), ...this.settings.redact] };
     this.store = store;
     checkOutputModes(structuredOutput);
     // Left-out roles stay unset, so an Agent created with its own mode keeps it.
@@ -85,7 +96,9 @@ export class PlanAndExecute {
       throw new InvalidOptionsError('`tools` goes with an executor model; give an executor Agent its tools in its own config');
     }
     this.planner = isAgent(planner) ? planner : createPlannerAgent({ model: planner });
-    this.executor = isAgent(executor) ? executor : createExecutorAgent({ model: executor, tools: tools ?? {} });
+    this.executor = isAgent(executor)
+      ? executor
+      : createExecutorAgent({ model: executor, tools: tools ?? {}, ...(maxToolResultChars === undefined ? {} : { maxToolResultChars }) });
     this.synthesizer = isAgent(synthesizer) ? synthesizer : createSynthesizerAgent({ model: synthesizer ?? this.plannerModel() });
   }
 

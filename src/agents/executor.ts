@@ -3,10 +3,12 @@ import type { MastraModelConfig } from '@mastra/core/llm';
 import type { IMastraLogger } from '@mastra/core/logger';
 import type { DynamicArgument } from '@mastra/core/types';
 import type { ToolsInput } from '@mastra/core/agent';
+import { expectInteger } from '../engine/option-checks.ts';
 import { StepOutcomeSchema } from '../engine/plan-schema.ts';
 import type { Executor } from '../engine/ports.ts';
 import { AGENT_DEFAULTS } from './agent-defaults.ts';
 import { quietAgent } from './agent-logger.ts';
+import { capToolResults, DEFAULT_MAX_TOOL_RESULT_CHARS } from './cap-tool-results.ts';
 import { chosenOutputMode, rememberOutputMode, resolveOutputMode, type ExecutorOutputMode } from './output-mode.ts';
 import { DATA_RULE, stepPrompt } from './prompts.ts';
 import { readStructured } from './read-structured.ts';
@@ -34,15 +36,26 @@ export interface ExecutorAgentOptions {
   readonly logger?: IMastraLogger;
   /** How the step outcome is obtained; `executorPort` uses it unless given its own. @default 'auto' */
   readonly structuredOutput?: ExecutorOutputMode;
+  /**
+   * Longest tool result the model is shown, in characters (of its JSON, for a non-string result);
+   * a longer one is cut with a marker saying how much was cut, so one huge result is not resent on
+   * every turn. @default DEFAULT_MAX_TOOL_RESULT_CHARS (32768)
+   */
+  readonly maxToolResultChars?: number;
 }
 
 /**
- * A Mastra Agent with tools that runs one plan step per call and ends with a `StepOutcome`.
+ * A Mastra Agent with tools that runs one plan step per call and ends with a `StepOutcome`; each
+ * tool result is shown to the model cut to `maxToolResultChars`.
+ * @throws InvalidOptionsError when `maxToolResultChars` is not a positive integer.
  * @example const executor = createExecutorAgent({ model: openai('gpt-4o-mini'), tools: { add } });
  */
 export function createExecutorAgent(options: ExecutorAgentOptions): Agent {
   const { model, tools = {}, instructions = EXECUTOR_INSTRUCTIONS, id = 'executor', name = 'Executor', structuredOutput, logger } = options;
-  const agent = new Agent({ id, name, description: 'Runs one plan step in a bounded tool loop.', instructions, model, tools, ...AGENT_DEFAULTS });
+  const { maxToolResultChars = DEFAULT_MAX_TOOL_RESULT_CHARS } = options;
+  expectInteger('maxToolResultChars', maxToolResultChars, { min: 1 });
+  const capped = capToolResults(tools, maxToolResultChars);
+  const agent = new Agent({ id, name, description: 'Runs one plan step in a bounded tool loop.', instructions, model, tools: capped, ...AGENT_DEFAULTS });
   quietAgent(agent, logger);
   return rememberOutputMode(agent, 'executor', structuredOutput);
 }

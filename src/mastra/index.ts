@@ -13,6 +13,7 @@ import { MastraStorageExporter, Observability, SensitiveDataFilter } from '@mast
 import { createReleaseWorkflow } from '../examples/release-checklist/index.ts';
 import { LibSQLRunStore } from '../storage/libsql-run-store.ts';
 import { createDefaultAgents } from './default-agents.ts';
+import { createRedactingSpanProcessor } from './tracing.ts';
 import { createPlanExecuteWorkflow } from './workflows/plan-execute-workflow.ts';
 
 const databaseUrl = process.env.MASTRA_DB_URL?.trim() || `file:${resolve('mastra.db')}`;
@@ -27,8 +28,8 @@ export const mastra = new Mastra({
   storage: new LibSQLStore({ id: 'mastra-plan-execute', url: databaseUrl }),
   logger: new PinoLogger({ name: 'mastra-plan-execute', level: 'info' }),
   // Traces (with the plan-execute.* spans) go to the storage above, where the playground shows them;
-  // secrets in span data are redacted first.
+  // secrets in span data are redacted first: Mastra's filter by key name, ours by value (secret env values).
   observability: new Observability({
-    configs: { default: { serviceName: 'mastra-plan-execute', exporters: [new MastraStorageExporter()], spanOutputProcessors: [new SensitiveDataFilter()] } },
+    configs: { default: { serviceName: 'mastra-plan-execute', exporters: [new MastraStorageExporter()], spanOutputProcessors: [new SensitiveDataFilter(), createRedactingSpanProcessor()] } },
   }),
 });

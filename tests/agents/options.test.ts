@@ -119,7 +119,7 @@ describe('PlanAndExecute options', () => {
 
   it.each<[string, Record<string, unknown>, string]>([
     ['concurrency 0', { concurrency: 0 }, 'Expected `concurrency` to be an integer from 1 and up, got 0 (number)'],
-    ['maxRetries -1', { maxRetries: -1 }, 'Expected `maxRetries` to be an integer from 0 and up, got -1 (number)'],
+    ['maxRetries -1', { maxRetries: -1 }, 'Expected `maxRetries` to be an integer from 0 to 10, got -1 (number)'],
     ['maxStepIterations 1.5', { maxStepIterations: 1.5 }, 'Expected `maxStepIterations` to be an integer from 1 and up, got 1.5 (number)'],
     ['maxReplans "2"', { maxReplans: '2' }, 'Expected `maxReplans` to be an integer from 0 and up, got "2" (string)'],
     ['replanOnFailure "no"', { replanOnFailure: 'no' }, 'Expected `replanOnFailure` to be a boolean, got "no" (string)'],
