@@ -11,7 +11,7 @@ import type { RunPlanInput } from './run-input.ts';
 import type { RunRecord } from './run-store.ts';
 import { countCrashes, durableStartExecutor } from './crash-restarts.ts';
 import type { LeaseActivity, LeaseKeeper } from './run-lease.ts';
-import { yieldToEventLoop } from './time-limit.ts';
+import { yieldToEventLoop, timeLimit } from './time-limit.ts';
 import { PlanTracker } from './tracker.ts';
 import { UsageMeter, ZERO_USAGE, type ModelRole, type TokenUsage } from './usage.ts';
 
@@ -172,14 +172,13 @@ export class RunContext {
       this.ensureBudget();
       throwIfCancelled(this.signal);
       const startedAt = Date.now();
-      const timeout = AbortSignal.timeout(callTimeoutMs);
-      const signal = AbortSignal.any([this.signal, timeout]);
+      const limit = timeLimit(this.signal, callTimeoutMs);
       try {
-        const reply = await raceAbort(request(signal), signal);
+        const reply = await raceAbort(request(limit.signal), limit.signal).finally(limit.clear);
         this.recordCall(role, null, reply, startedAt);
         return { ...reply, value: this.redact(reply.value) };
       } catch (thrown) {
-        const error = this.redact(timeout.aborted && !this.signal.aborted ? new CallTimeoutError(role, callTimeoutMs) : thrown);
+        const error = this.redact(limit.timedOut() && !this.signal.aborted ? new CallTimeoutError(role, callTimeoutMs) : thrown);
         const usage = isPlanExecuteError(error, 'MODEL_OUTPUT_INVALID') && error.usage ? error.usage : ZERO_USAGE;
         this.recordFailedCall(role, null, error, usage, startedAt);
         if (isRunEndingError(error)) throw new RunEnd('failed', error);

@@ -8,7 +8,7 @@ import type { StepResult } from './result.ts';
 import { RunEnd, type RunContext } from './run-context.ts';
 import { retryDelayMs, sleep } from './retry-delay.ts';
 import { MAX_RETRIES, type RunSettings } from './settings.ts';
-import { yieldToEventLoop } from './time-limit.ts';
+import { yieldToEventLoop, timeLimit } from './time-limit.ts';
 import type { TrackedStep } from './tracker.ts';
 import { ZERO_USAGE } from './usage.ts';
 
@@ -103,13 +103,12 @@ async function finishStep(context: RunContext, step: TrackedStep, result: StepRe
 async function attemptStep(context: RunContext, step: TrackedStep): Promise<Attempt> {
   const { executor, settings } = context.input;
   const timeoutMs = attemptTimeoutMs(settings);
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const signal = AbortSignal.any([context.signal, timeout]);
+  const limit = timeLimit(context.signal, timeoutMs);
   const startedAt = new Date();
   const base = { stepId: step.id, attempt: step.attempts, startedAt: startedAt.toISOString() };
   const elapsed = () => Date.now() - startedAt.getTime();
   try {
-    const reply: StepReply = await raceAbort(executor.execute(stepRequest(context, step, signal)), signal);
+    const reply: StepReply = await raceAbort(executor.execute(stepRequest(context, step, limit.signal)), limit.signal).finally(limit.clear);
     context.recordCall('executor', step.id, reply, startedAt.getTime());
     // Secrets never reach the tracker, the store or a dependant; a huge output is cut once, here.
     const { success, output, error } = context.redact(reply.value);
@@ -123,7 +122,7 @@ async function attemptStep(context: RunContext, step: TrackedStep): Promise<Atte
     context.recordFailedCall('executor', step.id, context.redact(thrown), usage, startedAt.getTime());
     const failure = { ...base, output: null, toolCalls: 0, usage, durationMs: elapsed() };
     if (context.signal.aborted) return { result: { ...failure, status: 'cancelled', error: 'The run was cancelled', retryable: false }, thrown };
-    const error = context.redact(timeout.aborted ? new StepTimeoutError(step.id, timeoutMs) : thrown);
+    const error = context.redact(limit.timedOut() ? new StepTimeoutError(step.id, timeoutMs) : thrown);
     return {
       result: { ...failure, status: 'failed', error: cutText(errorMessage(error), settings.maxStepOutputChars), retryable: isRetryableError(error) },
       thrown: error,
