@@ -24,8 +24,14 @@ const executorAnswer = (call: ScriptedCall) => {
 
 /** A PlanAndExecute on scripted models with enough answers for `runs` runs of PLAN. */
 function scriptedAgent(runs: number): PlanAndExecute {
-  const planner = createScriptedModel(Array.from({ length: runs * 2 }, () => plannerAnswer), { name: 'bench-planner' });
-  const executor = createScriptedModel(Array.from({ length: runs * PLAN.steps.length }, () => executorAnswer), { name: 'bench-executor' });
+  const planner = createScriptedModel(
+    Array.from({ length: runs * 2 }, () => plannerAnswer),
+    { name: 'bench-planner' },
+  );
+  const executor = createScriptedModel(
+    Array.from({ length: runs * PLAN.steps.length }, () => executorAnswer),
+    { name: 'bench-executor' },
+  );
   return new PlanAndExecute({ planner, executor, maxPlanSteps: PLAN.steps.length });
 }
 

@@ -59,7 +59,10 @@ const REPLAN_FIELDS = ['action', 'steps', 'rationale'];
 const WRAPPER_KEYS = new Set(['plan', 'replan', 'decision', 'stepOutcome', 'step_outcome', 'outcome', 'result', 'answer', 'response']);
 // What weak models write for "no tool" (compared trimmed and lower-cased).
 const NO_TOOL = new Set(['', 'none', 'null', 'n/a']);
-const BOOLEANS = new Map([['true', true], ['false', false]]);
+const BOOLEANS = new Map([
+  ['true', true],
+  ['false', false],
+]);
 
 /** The repaired value and the repairs made, in REPAIR_NAMES order. */
 export function normaliseAnswer(kind: AnswerKind, value: unknown, options: NormaliseOptions = {}): ReadAnswer {
@@ -155,7 +158,10 @@ function normaliseDependsOn(value: unknown, repairs: Repairs): unknown {
   }
   if (typeof value === 'string') {
     repairs.add('depends-on-string');
-    return value.split(',').map((id) => id.trim()).filter((id) => id !== '');
+    return value
+      .split(',')
+      .map((id) => id.trim())
+      .filter((id) => id !== '');
   }
   if (!Array.isArray(value)) return value;
   return value.map((id) => {

@@ -14,11 +14,7 @@ export interface InterruptTrap {
  * (the run then resolves `cancelled` with its partial results, which the command prints before
  * exiting 130); a second one exits 130 at once.
  */
-export function trapInterrupt(
-  io: Pick<CliIo, 'signals' | 'exit'>,
-  controller: AbortController,
-  onInterrupt: () => void = () => {},
-): InterruptTrap {
+export function trapInterrupt(io: Pick<CliIo, 'signals' | 'exit'>, controller: AbortController, onInterrupt: () => void = () => {}): InterruptTrap {
   let interrupted = false;
   const onSigint = () => {
     if (interrupted) io.exit(EXIT.interrupted);

@@ -357,7 +357,6 @@ export function isRunEndingError(error: unknown): error is ModelRequestRejectedE
   return RUN_ENDING_CODES.some((code) => isPlanExecuteError(error, code));
 }
 
-
 /** The message of any thrown value. */
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

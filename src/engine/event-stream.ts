@@ -21,13 +21,15 @@ export async function* eventStream(
     queue.push(event);
     wake?.();
   };
-  start(listener, signal).then(
-    () => undefined,
-    (error: unknown) => void (failure = { error }),
-  ).finally(() => {
-    settled = true;
-    wake?.();
-  });
+  start(listener, signal)
+    .then(
+      () => undefined,
+      (error: unknown) => void (failure = { error }),
+    )
+    .finally(() => {
+      settled = true;
+      wake?.();
+    });
   try {
     for (;;) {
       const event = queue.shift();

@@ -30,7 +30,10 @@ export async function handleFailure(context: RunContext, failure: StepFailure): 
 async function askReplanner(context: RunContext, failure: StepFailure): Promise<ReplanDecision> {
   const { planner, tools, settings } = context.input;
   if (context.replansUsed >= settings.maxReplans) {
-    throw new RunEnd('failed', new StepFailedError(failure.stepId, `Step "${failure.stepId}" failed and the replan budget (${settings.maxReplans}) is spent: ${failure.error}`));
+    throw new RunEnd(
+      'failed',
+      new StepFailedError(failure.stepId, `Step "${failure.stepId}" failed and the replan budget (${settings.maxReplans}) is spent: ${failure.error}`),
+    );
   }
   context.replansUsed++;
   const { tracker } = context;

@@ -69,7 +69,11 @@ export async function planAndApprove(context: RunContext): Promise<void> {
   const { approvePlan, approvalTimeoutMs } = context.input.settings;
   if (approvePlan) {
     // No verdict in time is no approval: the run ends `rejected` instead of waiting for ever.
-    const verdict = withTimeLimit(askApproval(context, approvePlan), approvalTimeoutMs, () => new RunEnd('rejected', new ApprovalTimeoutError(approvalTimeoutMs)));
+    const verdict = withTimeLimit(
+      askApproval(context, approvePlan),
+      approvalTimeoutMs,
+      () => new RunEnd('rejected', new ApprovalTimeoutError(approvalTimeoutMs)),
+    );
     applyApproval(context, await verdict);
   }
   await context.checkpoint();
@@ -146,7 +150,10 @@ async function executeReadySteps(context: RunContext): Promise<void> {
     if (context.pendingFailures.length === 0 && fatal === null) {
       for (const stepId of nextBatch(context.tracker.list(), context.input.settings.concurrency)) {
         const done = runStep(context, stepId).catch((error: unknown) => void (fatal ??= error));
-        running.set(stepId, done.finally(() => running.delete(stepId)));
+        running.set(
+          stepId,
+          done.finally(() => running.delete(stepId)),
+        );
       }
     }
     if (running.size === 0) break;
@@ -169,7 +176,12 @@ async function synthesize(context: RunContext): Promise<string> {
 /** The output of the last step that finished and is still in the plan; '' when none. */
 function lastOutput(context: RunContext): string {
   if (!context.hasPlan) return '';
-  const done = new Set(context.tracker.list().filter((step) => step.status === 'done').map((step) => step.id));
+  const done = new Set(
+    context.tracker
+      .list()
+      .filter((step) => step.status === 'done')
+      .map((step) => step.id),
+  );
   return context.stepResults.findLast((result) => result.status === 'done' && done.has(result.stepId))?.output ?? '';
 }
 

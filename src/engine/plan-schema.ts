@@ -2,22 +2,13 @@ import { z } from 'zod';
 
 /** One step of a plan, as a model writes it: every field required, as strict structured output wants. */
 export const ModelPlanStepSchema = z.object({
-  id: z
-    .string()
-    .describe('Short unique identifier of the step, such as "s1" or "build". Other steps refer to it in dependsOn.'),
-  description: z
-    .string()
-    .describe('What the executor must do in this step, in one or two imperative sentences.'),
-  expectedOutput: z
-    .string()
-    .describe('What the step must produce when it succeeds, concrete enough to check.'),
+  id: z.string().describe('Short unique identifier of the step, such as "s1" or "build". Other steps refer to it in dependsOn.'),
+  description: z.string().describe('What the executor must do in this step, in one or two imperative sentences.'),
+  expectedOutput: z.string().describe('What the step must produce when it succeeds, concrete enough to check.'),
   dependsOn: z
     .array(z.string())
     .describe('Ids of the steps whose outputs this step needs. Empty when the step is independent; independent steps run in parallel.'),
-  toolHint: z
-    .string()
-    .nullable()
-    .describe('Name of the tool the executor will most likely need, from the tool list; null when no tool is needed.'),
+  toolHint: z.string().nullable().describe('Name of the tool the executor will most likely need, from the tool list; null when no tool is needed.'),
 });
 
 /**
@@ -39,7 +30,11 @@ const planFields = {
 const STEPS_DESCRIPTION = 'The steps in execution order; a step may only depend on steps listed before it or elsewhere in the plan.';
 
 /** A whole plan as a model writes it: the goal restated, the ordered steps and why they were chosen. */
-export const ModelPlanSchema = z.object({ goal: planFields.goal, steps: z.array(ModelPlanStepSchema).describe(STEPS_DESCRIPTION), rationale: planFields.rationale });
+export const ModelPlanSchema = z.object({
+  goal: planFields.goal,
+  steps: z.array(ModelPlanStepSchema).describe(STEPS_DESCRIPTION),
+  rationale: planFields.rationale,
+});
 
 /** A whole plan as the engine runs it (steps may carry `meta`). */
 export const PlanSchema = z.object({ goal: planFields.goal, steps: z.array(PlanStepSchema).describe(STEPS_DESCRIPTION), rationale: planFields.rationale });

@@ -53,9 +53,7 @@ export const PlanRunResultSchema = z.object({
     byRole: z.object({ planner: TokenUsageSchema, executor: TokenUsageSchema, synthesizer: TokenUsageSchema }).describe('Per role'),
   }).describe('Tokens spent'),
   repairs: z.record(z.string(), z.number()).describe('Near misses in model answers fixed by the tolerant reader, by kind'),
-  warnings: z
-    .array(z.object({ stepId: z.string(), warning: z.enum(['no-tool-call']), message: z.string() }))
-    .describe('Warnings raised during the run'),
+  warnings: z.array(z.object({ stepId: z.string(), warning: z.enum(['no-tool-call']), message: z.string() })).describe('Warnings raised during the run'),
   durationMs: z.number().describe('Wall-clock duration'),
   error: z
     .object({ code: z.enum(ERROR_CODES), message: z.string(), issues: z.array(z.string()).optional() })

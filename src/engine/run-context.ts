@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { raceAbort, throwIfCancelled } from './abort.ts';
-import { BudgetExceededError, CallTimeoutError, isPlanExecuteError, isRetryableError, isRunEndingError, type ModelCallRole, type PlanExecuteError, type PlanExecuteErrorCode } from './errors.ts';
+import {
+  BudgetExceededError,
+  CallTimeoutError,
+  isPlanExecuteError,
+  isRetryableError,
+  isRunEndingError,
+  type ModelCallRole,
+  type PlanExecuteError,
+  type PlanExecuteErrorCode,
+} from './errors.ts';
 import { notify, type PlanRunEventInput } from './events.ts';
 import type { StepFailure } from './policy.ts';
 import type { RoleReply } from './ports.ts';
@@ -255,4 +264,3 @@ export class RunContext {
     return result;
   }
 }
-

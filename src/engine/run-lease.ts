@@ -164,7 +164,7 @@ async function reclaimCreated(store: LeasedRunStore, record: RunRecord, request:
     if (isPlanExecuteError(error, 'RUN_LOCKED')) return null;
     throw error;
   });
-  if (!stored || stored.record.status !== 'running') return null;
+  if (stored?.record.status !== 'running') return null;
   if (JSON.stringify(stored.record) === JSON.stringify(record)) return stored;
   // Someone else's run whose lease was free: give it back untouched.
   await store.release(record.runId, { owner: request.owner, version: stored.version });
@@ -192,7 +192,11 @@ async function withStoreRetries<T>(runId: string, operation: (attempt: number) =
  * host, or idle in this process), else waiting up to `leaseWaitMs` for it, else RunLockedError.
  * Null when there is no such run; an ended run comes back with no keeper.
  */
-export async function acquireLeased(store: LeasedRunStore, runId: string, settings: LeaseSettings): Promise<{ stored: StoredRun; keeper: LeaseKeeper | null } | null> {
+export async function acquireLeased(
+  store: LeasedRunStore,
+  runId: string,
+  settings: LeaseSettings,
+): Promise<{ stored: StoredRun; keeper: LeaseKeeper | null } | null> {
   const owner = newOwnerId();
   const waitUntil = Date.now() + settings.leaseWaitMs;
   let replacing: string | null = null;

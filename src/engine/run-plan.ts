@@ -29,7 +29,12 @@ export async function resumePlan(input: ResumeInput): Promise<PlanRunResult> {
   const opened = await loadRun(input);
   if (opened === null) throw new InvalidOptionsError(`No stored run with id "${input.runId}"`);
   if (!(opened instanceof RunContext)) return opened;
-  const doneStepIds = opened.hasPlan ? opened.tracker.list().filter((step) => step.status === 'done').map((step) => step.id) : [];
+  const doneStepIds = opened.hasPlan
+    ? opened.tracker
+        .list()
+        .filter((step) => step.status === 'done')
+        .map((step) => step.id)
+    : [];
   opened.emit({ type: 'run-resumed', task: opened.task, doneStepIds });
   return drive(opened);
 }

@@ -152,7 +152,12 @@ export class InMemoryRunStore implements LeasedRunStore {
   async write(record: RunRecord, fence: Fence, ttlMs: number): Promise<number> {
     const row = this.fenced(record.runId, fence);
     const ended = record.status !== 'running';
-    this.rows.set(record.runId, { json: JSON.stringify(record), version: row.version + 1, owner: ended ? null : fence.owner, expiresAt: ended ? 0 : Date.now() + ttlMs });
+    this.rows.set(record.runId, {
+      json: JSON.stringify(record),
+      version: row.version + 1,
+      owner: ended ? null : fence.owner,
+      expiresAt: ended ? 0 : Date.now() + ttlMs,
+    });
     return row.version + 1;
   }
 

@@ -8,9 +8,7 @@ const isSettled = (step: TrackedStep) => step.status === 'done' || step.status =
  */
 export function readyStepIds(steps: readonly TrackedStep[]): string[] {
   const settled = new Set(steps.filter(isSettled).map((step) => step.id));
-  return steps
-    .filter((step) => step.status === 'pending' && step.dependsOn.every((id) => settled.has(id)))
-    .map((step) => step.id);
+  return steps.filter((step) => step.status === 'pending' && step.dependsOn.every((id) => settled.has(id))).map((step) => step.id);
 }
 
 /** The ready steps to start now so that at most `concurrency` steps run at once. */

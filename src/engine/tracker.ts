@@ -66,7 +66,11 @@ export class PlanTracker {
   private steps: TrackedStep[];
   private readonly revisionLog: PlanRevision[];
 
-  private constructor(private readonly state: Omit<TrackerSnapshot, 'steps' | 'revisions'>, steps: TrackedStep[], revisions: PlanRevision[]) {
+  private constructor(
+    private readonly state: Omit<TrackerSnapshot, 'steps' | 'revisions'>,
+    steps: TrackedStep[],
+    revisions: PlanRevision[],
+  ) {
     this.steps = steps;
     this.revisionLog = revisions;
   }

@@ -12,9 +12,7 @@ export interface PlanValidationContext {
 }
 
 /** The verdict on a plan: the parsed plan, or every problem found. */
-export type PlanValidationResult =
-  | { readonly ok: true; readonly plan: Plan }
-  | { readonly ok: false; readonly issues: readonly string[] };
+export type PlanValidationResult = { readonly ok: true; readonly plan: Plan } | { readonly ok: false; readonly issues: readonly string[] };
 
 /**
  * Checks a plan before anything runs: schema, at least one step, length, unique non-empty ids,
@@ -60,9 +58,7 @@ function checkIds(steps: readonly PlanStep[], done: readonly PlanStep[]): string
 }
 
 function checkDescriptions(steps: readonly PlanStep[]): string[] {
-  return steps
-    .filter((step) => step.description.trim() === '')
-    .map((step) => `Step "${step.id}" has an empty description; say what the step must do.`);
+  return steps.filter((step) => step.description.trim() === '').map((step) => `Step "${step.id}" has an empty description; say what the step must do.`);
 }
 
 function checkTools(steps: readonly PlanStep[], toolNames: readonly string[]): string[] {

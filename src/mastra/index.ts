@@ -30,6 +30,12 @@ export const mastra = new Mastra({
   // Traces (with the plan-execute.* spans) go to the storage above, where the playground shows them;
   // secrets in span data are redacted first: Mastra's filter by key name, ours by value (secret env values).
   observability: new Observability({
-    configs: { default: { serviceName: 'mastra-plan-execute', exporters: [new MastraStorageExporter()], spanOutputProcessors: [new SensitiveDataFilter(), createRedactingSpanProcessor()] } },
+    configs: {
+      default: {
+        serviceName: 'mastra-plan-execute',
+        exporters: [new MastraStorageExporter()],
+        spanOutputProcessors: [new SensitiveDataFilter(), createRedactingSpanProcessor()],
+      },
+    },
   }),
 });

@@ -81,7 +81,16 @@ export class LibSQLRunStore implements LeasedRunStore {
     const { rowsAffected } = await this.run({
       sql: `UPDATE plan_execute_runs SET status = ?, record = ?, updated_at = ?, version = version + 1, lease_owner = ?, lease_expires_at = ?
             WHERE run_id = ? AND version = ? AND lease_owner = ? AND status = 'running'`,
-      args: [record.status, JSON.stringify(record), new Date().toISOString(), ended ? null : fence.owner, ended ? 0 : Date.now() + ttlMs, record.runId, fence.version, fence.owner],
+      args: [
+        record.status,
+        JSON.stringify(record),
+        new Date().toISOString(),
+        ended ? null : fence.owner,
+        ended ? 0 : Date.now() + ttlMs,
+        record.runId,
+        fence.version,
+        fence.owner,
+      ],
     });
     if (rowsAffected === 1) return fence.version + 1;
     throw refusal(record.runId, await this.row(record.runId), 'the checkpoint was refused');
@@ -98,7 +107,10 @@ export class LibSQLRunStore implements LeasedRunStore {
   }
 
   async release(runId: string, fence: Fence): Promise<void> {
-    await this.run({ sql: 'UPDATE plan_execute_runs SET lease_owner = NULL, lease_expires_at = 0 WHERE run_id = ? AND lease_owner = ?', args: [runId, fence.owner] });
+    await this.run({
+      sql: 'UPDATE plan_execute_runs SET lease_owner = NULL, lease_expires_at = 0 WHERE run_id = ? AND lease_owner = ?',
+      args: [runId, fence.owner],
+    });
   }
 
   /** Ids of the runs that have not ended, oldest first: the ones to resume after a crash. */
@@ -137,7 +149,9 @@ export class LibSQLRunStore implements LeasedRunStore {
     if (this.isLocal) {
       await execute('PRAGMA journal_mode = WAL');
     }
-    await execute('CREATE TABLE IF NOT EXISTS plan_execute_runs (run_id TEXT PRIMARY KEY, status TEXT NOT NULL, record TEXT NOT NULL, updated_at TEXT NOT NULL)');
+    await execute(
+      'CREATE TABLE IF NOT EXISTS plan_execute_runs (run_id TEXT PRIMARY KEY, status TEXT NOT NULL, record TEXT NOT NULL, updated_at TEXT NOT NULL)',
+    );
     const { rows } = await execute('PRAGMA table_info(plan_execute_runs)');
     const present = new Set(rows.map((row) => String(row.name)));
     // Tables written by 0.1 lack the lease columns.
@@ -153,7 +167,13 @@ export class LibSQLRunStore implements LeasedRunStore {
 
 function toLeaseRow(row: Row): LeaseRow {
   const owner = row.lease_owner;
-  return { record: String(row.record), status: String(row.status), version: Number(row.version), leaseOwner: owner === null ? null : String(owner), leaseExpiresAt: Number(row.lease_expires_at) };
+  return {
+    record: String(row.record),
+    status: String(row.status),
+    version: Number(row.version),
+    leaseOwner: owner === null ? null : String(owner),
+    leaseExpiresAt: Number(row.lease_expires_at),
+  };
 }
 
 async function withBusyRetries<T>(operation: () => Promise<T>): Promise<T> {

@@ -168,7 +168,10 @@ export class PostgresRunStore implements LeasedRunStore {
       await client.query('COMMIT');
     } catch (error) {
       // A client whose ROLLBACK fails is unusable: release(true) has the pool discard it.
-      isBroken = await client.query('ROLLBACK').then(() => false, () => true);
+      isBroken = await client.query('ROLLBACK').then(
+        () => false,
+        () => true,
+      );
       throw error;
     } finally {
       client.release(isBroken);

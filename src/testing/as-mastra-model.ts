@@ -7,10 +7,6 @@ import type { MastraModelConfig } from '@mastra/core/llm';
  * LanguageModelV4 types whose `finishReason` lacks `'interrupted'`, so the structurally identical
  * objects fail to type-check (TS2322). The runtime object is returned unchanged.
  */
-export function asMastraModel(model: {
-  readonly specificationVersion: string;
-  readonly provider: string;
-  readonly modelId: string;
-}): MastraModelConfig {
+export function asMastraModel(model: { readonly specificationVersion: string; readonly provider: string; readonly modelId: string }): MastraModelConfig {
   return model as unknown as MastraModelConfig;
 }

@@ -29,9 +29,7 @@ describe('PlanAndExecute given Agents', () => {
       { name: 'add', description: 'Add two numbers' },
       { name: 'lookup', description: 'Look a value up in the remote service' },
     ]);
-    expect(userText(plannerModel.calls[0])).toContain(
-      'Tools the executor has:\n- add: Add two numbers\n- lookup: Look a value up in the remote service\n',
-    );
+    expect(userText(plannerModel.calls[0])).toContain('Tools the executor has:\n- add: Add two numbers\n- lookup: Look a value up in the remote service\n');
     expect(result.status).toBe('completed');
     expect(result.finalOutput).toBe('The sum is 7.');
     expect(add.inputs).toEqual([{ a: 2, b: 5 }]);

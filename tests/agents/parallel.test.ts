@@ -20,7 +20,13 @@ function executorFor(scripts: Record<string, StepScript>) {
     return prompt.at(-1)?.role === 'tool' && script.afterTool ? script.afterTool : script.first;
   };
   const calls = Object.values(scripts).reduce((count, script) => count + (script.afterTool ? 2 : 1), 0);
-  return { model: createScriptedModel(Array.from({ length: calls }, () => answer), { name: 'executor' }), order };
+  return {
+    model: createScriptedModel(
+      Array.from({ length: calls }, () => answer),
+      { name: 'executor' },
+    ),
+    order,
+  };
 }
 
 const fanIn = plan([addStep('s1'), addStep('s2'), step('s3', ['s1', 's2'], { description: 'Add both sums' })]);
@@ -51,7 +57,12 @@ describe('PlanAndExecute with independent steps', () => {
     expect(eventTrail(events).slice(2, 4)).toEqual(['step-started:s1', 'step-started:s2']);
     expect(executor.order.at(-1)).toBe('s3');
     expect(add.inputs).toHaveLength(2);
-    expect(add.inputs).toEqual(expect.arrayContaining([{ a: 1, b: 2 }, { a: 3, b: 4 }]));
+    expect(add.inputs).toEqual(
+      expect.arrayContaining([
+        { a: 1, b: 2 },
+        { a: 3, b: 4 },
+      ]),
+    );
     const s3Prompt = userText(executor.model.calls.at(-1));
     expect(s3Prompt).toContain(dataBlock('output of s1 (Add the numbers of s1)', 'sum is 3'));
     expect(s3Prompt).toContain(dataBlock('output of s2 (Add the numbers of s2)', 'sum is 7'));

@@ -30,13 +30,22 @@ describe('readAnswer', () => {
       'numeric ids',
       'plan',
       planText((_plan, steps) => Object.assign(steps[0]!, { id: 1 }) && Object.assign(steps[1]!, { id: 2, dependsOn: [1] })),
-      { ...PLAN, steps: [{ ...WRITE, id: '1' }, { ...READ, id: '2', dependsOn: ['1'] }] },
+      {
+        ...PLAN,
+        steps: [
+          { ...WRITE, id: '1' },
+          { ...READ, id: '2', dependsOn: ['1'] },
+        ],
+      },
       ['numeric-id'],
     ],
     [
       'depends_on, tool_hint and expected_output in snake_case',
       'plan',
-      JSON.stringify({ ...PLAN, steps: [{ id: 's1', description: WRITE.description, expected_output: WRITE.expectedOutput, depends_on: [], tool_hint: 'writeFile' }, READ] }),
+      JSON.stringify({
+        ...PLAN,
+        steps: [{ id: 's1', description: WRITE.description, expected_output: WRITE.expectedOutput, depends_on: [], tool_hint: 'writeFile' }, READ],
+      }),
       PLAN,
       ['snake-case-key'],
     ],
@@ -75,8 +84,25 @@ describe('readAnswer', () => {
     const text = `<thinking>plan it</thinking>Sure:\n\`\`\`json\n{"plan": [{"id": 1, "description": "Write notes.txt", "expected_output": "notes.txt exists", "depends_on": "", "tool_hint": "writeFile"}, {"id": 2, "description": "Read notes.txt back", "expected_output": "Its content", "depends_on": [1],},]}\n\`\`\``;
 
     expect(readAnswer('plan', text, { goal: 'Write a file and read it back' })).toEqual({
-      value: { ...PLAN, steps: [{ ...WRITE, id: '1' }, { ...READ, id: '2', dependsOn: ['1'] }], rationale: null },
-      repairs: ['think-block', 'extracted-json', 'json-repaired', 'wrapper-object', 'bare-array', 'snake-case-key', 'numeric-id', 'depends-on-string', 'missing-nullable'],
+      value: {
+        ...PLAN,
+        steps: [
+          { ...WRITE, id: '1' },
+          { ...READ, id: '2', dependsOn: ['1'] },
+        ],
+        rationale: null,
+      },
+      repairs: [
+        'think-block',
+        'extracted-json',
+        'json-repaired',
+        'wrapper-object',
+        'bare-array',
+        'snake-case-key',
+        'numeric-id',
+        'depends-on-string',
+        'missing-nullable',
+      ],
     });
   });
 
@@ -112,7 +138,10 @@ describe('readAnswer', () => {
     const text = `The tool returned {"bytes": 5} and [1, 2]. Outcome: ${JSON.stringify(OUTCOME)}`;
 
     expect(readAnswer('step-outcome', text)).toEqual({ value: OUTCOME, repairs: ['extracted-json'] });
-    expect(readAnswer('plan', 'The tool returned {"bytes": 5}.')).toEqual({ value: { bytes: 5, rationale: null }, repairs: ['extracted-json', 'missing-nullable'] });
+    expect(readAnswer('plan', 'The tool returned {"bytes": 5}.')).toEqual({
+      value: { bytes: 5, rationale: null },
+      repairs: ['extracted-json', 'missing-nullable'],
+    });
   });
 
   it('leaves reasoning tags inside the answer alone', () => {
@@ -153,9 +182,15 @@ describe('normaliseAnswer', () => {
   it('leaves what it cannot repair for validation: missing required fields, unknown fields, other wrappers', () => {
     const missing = { steps: [{ id: 's1', description: 'Do it', extra: true }] };
 
-    expect(normaliseAnswer('plan', missing)).toEqual({ value: { steps: [{ id: 's1', description: 'Do it', extra: true, toolHint: null }], rationale: null }, repairs: ['missing-nullable'] });
+    expect(normaliseAnswer('plan', missing)).toEqual({
+      value: { steps: [{ id: 's1', description: 'Do it', extra: true, toolHint: null }], rationale: null },
+      repairs: ['missing-nullable'],
+    });
     expect(normaliseAnswer('plan', { result: { bytes: 5 } })).toEqual({ value: { result: { bytes: 5 }, rationale: null }, repairs: ['missing-nullable'] });
-    expect(normaliseAnswer('step-outcome', { success: 'yes', output: null, error: null })).toEqual({ value: { success: 'yes', output: null, error: null }, repairs: [] });
+    expect(normaliseAnswer('step-outcome', { success: 'yes', output: null, error: null })).toEqual({
+      value: { success: 'yes', output: null, error: null },
+      repairs: [],
+    });
     expect(normaliseAnswer('plan', ['Write the file'])).toEqual({ value: ['Write the file'], repairs: [] });
   });
 

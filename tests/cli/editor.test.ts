@@ -18,7 +18,10 @@ describe('editorCommand', () => {
   it.each([
     [{ EDITOR: 'nano' }, { program: 'nano', args: [] }],
     [{ EDITOR: '  code --wait  ' }, { program: 'code', args: ['--wait'] }],
-    [{ EDITOR: '', VISUAL: 'emacs -nw' }, { program: 'emacs', args: ['-nw'] }],
+    [
+      { EDITOR: '', VISUAL: 'emacs -nw' },
+      { program: 'emacs', args: ['-nw'] },
+    ],
     [{}, { program: DEFAULT_EDITOR, args: [] }],
   ])('%j → %j', (env, expected) => {
     expect(editorCommand(env)).toEqual(expected);

@@ -37,9 +37,24 @@ describe('main', () => {
   });
 
   it.each([
-    ['a missing model', new MissingModelError('No model configured for the planner: set OPENAI_API_KEY.'), 78, 'plan-execute go: No model configured for the planner: set OPENAI_API_KEY.\nSet one of them in the environment or in ./.env (see .env.example).\n'],
-    ['an invalid option', new InvalidOptionsError('Expected `concurrency` to be an integer from 1 and up, got 0 (number)'), 64, 'plan-execute go: Expected `concurrency` to be an integer from 1 and up, got 0 (number)\n'],
-    ['a usage error', new UsageError('missing the task', 'Usage: plan-execute go\n\nmore'), 64, "plan-execute go: missing the task\nUsage: plan-execute go\nRun 'plan-execute go --help' for more.\n"],
+    [
+      'a missing model',
+      new MissingModelError('No model configured for the planner: set OPENAI_API_KEY.'),
+      78,
+      'plan-execute go: No model configured for the planner: set OPENAI_API_KEY.\nSet one of them in the environment or in ./.env (see .env.example).\n',
+    ],
+    [
+      'an invalid option',
+      new InvalidOptionsError('Expected `concurrency` to be an integer from 1 and up, got 0 (number)'),
+      64,
+      'plan-execute go: Expected `concurrency` to be an integer from 1 and up, got 0 (number)\n',
+    ],
+    [
+      'a usage error',
+      new UsageError('missing the task', 'Usage: plan-execute go\n\nmore'),
+      64,
+      "plan-execute go: missing the task\nUsage: plan-execute go\nRun 'plan-execute go --help' for more.\n",
+    ],
   ])('reports %s and exits %i', async (_name, error, expectedCode, expectedStderr) => {
     const { io, output } = fakeIo();
     const code = await main(['go'], io, throwing(error));

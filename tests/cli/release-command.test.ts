@@ -22,9 +22,16 @@ describe('plan-execute release', { timeout: 60_000 }, () => {
     expect(code).toBe(0);
     expect(release.status).toBe('succeeded');
     expect(release.plan.env).toBe('production');
-    expect(release.plan.steps.map((step: { id: string }) => step.id).sort()).toEqual(
-      ['build', 'deploy-api', 'deploy-web', 'fix-web', 'smoke-api', 'smoke-web', 'verify-api', 'verify-web'],
-    );
+    expect(release.plan.steps.map((step: { id: string }) => step.id).sort()).toEqual([
+      'build',
+      'deploy-api',
+      'deploy-web',
+      'fix-web',
+      'smoke-api',
+      'smoke-web',
+      'verify-api',
+      'verify-web',
+    ]);
     expect(release.decisions.map((decision: { action: string }) => decision.action)).toEqual(['insert_fix']);
     expect(release.run.revisions.map((revision: { kind: string }) => revision.kind)).toEqual(['revise']);
   });
@@ -71,11 +78,13 @@ release 1.4.3 to staging (web): succeeded after a replan
     expect(stderr).toBe('');
     expect(code).toBe(2);
     expect(stdout).toContain('  [!] verify-web failed: health check failed for web@1.5.0: downstream_db_unreachable (orders-db did not answer within 5 s)\n');
-    expect(stdout.endsWith(`
+    expect(
+      stdout.endsWith(`
 release 1.5.0 to staging (web): aborted
   decision: abort: web@1.5.0 is deployed but unhealthy; rolling back is left to the caller. health check failed for web@1.5.0: downstream_db_unreachable (orders-db did not answer within 5 s)
   attempts: build ok, smoke-web ok, deploy-web ok, verify-web failed
-`)).toBe(true);
+`),
+    ).toBe(true);
   });
 
   it('cancels the release on Ctrl-C (SIGINT), prints the partial results and exits 130', async () => {
@@ -94,11 +103,13 @@ release 1.5.0 to staging (web): aborted
     const code = await new Promise((resolve) => child.on('exit', (exitCode) => resolve(exitCode)));
     expect(stderr).toBe('');
     expect(code).toBe(130);
-    expect(stdout.endsWith(`  > build started
+    expect(
+      stdout.endsWith(`  > build started
 run cancelled: The run was cancelled
 
 release 1.4.3 to staging (web): aborted (cancelled)
   attempts: build failed
-`)).toBe(true);
+`),
+    ).toBe(true);
   });
 });

@@ -73,7 +73,10 @@ tokens: 60 (planner 15, executor 30, synthesizer 15); 2 step attempts in <n> ms
     expect(code).toBe(0);
     expect(result.status).toBe('completed');
     expect(result.task).toBe('Greet me');
-    expect(result.plan.map((tracked: { id: string; status: string }) => [tracked.id, tracked.status])).toEqual([['hello', 'done'], ['wave', 'done']]);
+    expect(result.plan.map((tracked: { id: string; status: string }) => [tracked.id, tracked.status])).toEqual([
+      ['hello', 'done'],
+      ['wave', 'done'],
+    ]);
     expect(result.finalOutput).toBe('Hello! *waves*');
   });
 
@@ -189,7 +192,9 @@ Run this plan? [y]es, [n]o, [e]dit: ${answer}
     const result = JSON.parse(stdout);
     expect(code).toBe(0);
     expect(result.plan.map((tracked: { id: string }) => tracked.id)).toEqual(['hello']);
-    expect(result.revisions.map((revision: { kind: string; reason: string }) => [revision.kind, revision.reason])).toEqual([['edit', 'Plan edited at approval']]);
+    expect(result.revisions.map((revision: { kind: string; reason: string }) => [revision.kind, revision.reason])).toEqual([
+      ['edit', 'Plan edited at approval'],
+    ]);
     expect(model?.requests).toEqual(['planner', 'executor', 'synthesizer']);
   });
 

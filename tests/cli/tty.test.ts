@@ -28,12 +28,14 @@ describe('on a terminal', { timeout: 90_000 }, () => {
       expect(text).toContain(line);
     }
     expect(text).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] smoke-web {3}Run the smoke suite/); // a running step spins
-    expect(text.endsWith(`✔ completed
+    expect(
+      text.endsWith(`✔ completed
 
 release 1.4.3 to staging (web): succeeded after a replan
   decision: insert_fix fix-web: missing_migration is a known smoke failure: apply its fix to web, then run the smoke suite again before deploying.
   attempts: build ok, smoke-web failed, fix-web ok, smoke-web ok, deploy-web ok, verify-web ok
-`)).toBe(true);
+`),
+    ).toBe(true);
   });
 
   it('release 1.5.0 ends with the failed check and the abort, and exits 2', async () => {

@@ -19,7 +19,17 @@ describe('plan-execute --help', () => {
       'Exit codes: 0 completed, 1 failed, 2 aborted or rejected, 64 usage error,\n69 model server unreachable, 70 internal error, 76 model server refused a request,\n78 no model configured, 130 interrupted (Ctrl-C).';
     expect(MAIN_USAGE).toContain(exitCodes);
     expect(RUN_USAGE).toContain(exitCodes);
-    for (const flag of ['--workspace <dir>', '--allow <programs>', '--approve', '--max-replans <n>', '--concurrency <n>', '--max-tokens <n>', '--verbose', '--json']) expect(RUN_USAGE).toContain(flag);
+    for (const flag of [
+      '--workspace <dir>',
+      '--allow <programs>',
+      '--approve',
+      '--max-replans <n>',
+      '--concurrency <n>',
+      '--max-tokens <n>',
+      '--verbose',
+      '--json',
+    ])
+      expect(RUN_USAGE).toContain(flag);
     for (const flag of ['--env <env>', '--services <list>', '--concurrency <n>', '--latency <ms>', '--json']) expect(RELEASE_USAGE).toContain(flag);
     for (const flag of ['--latency <ms>', '--json']) expect(DEMO_USAGE).toContain(flag);
     expect(DEMO_USAGE).toContain('(default 150 on a');
@@ -41,13 +51,20 @@ describe('plan-execute usage errors', () => {
     [['run'], usageError('plan-execute run', 'missing the task', RUN)],
     [['run', 'a', 'b'], usageError('plan-execute run', 'unexpected argument "b"', RUN)],
     [['run', 'task', '--verbos'], usageError('plan-execute run', "unknown option '--verbos'", RUN)],
-    [['run', 'task', '--allow', 'python3,'], usageError('plan-execute run', '--allow must be a comma-separated list of programs, such as python3,ls, got "python3,"', RUN)],
+    [
+      ['run', 'task', '--allow', 'python3,'],
+      usageError('plan-execute run', '--allow must be a comma-separated list of programs, such as python3,ls, got "python3,"', RUN),
+    ],
     [['run', 'task', '--workspace='], usageError('plan-execute run', '--workspace must name a directory, got ""', RUN)],
     [['run', 'task', '--concurrency', '0'], usageError('plan-execute run', '--concurrency must be an integer from 1 and up, got "0"', RUN)],
     [['run', 'task', '--max-replans=-1'], usageError('plan-execute run', '--max-replans must be an integer from 0 and up, got "-1"', RUN)],
     [
       ['run', 'task', '--max-replans', '-1'],
-      usageError('plan-execute run', "option '--max-replans' argument is ambiguous; to specify an option argument starting with a dash use '--max-replans=-XYZ'", RUN),
+      usageError(
+        'plan-execute run',
+        "option '--max-replans' argument is ambiguous; to specify an option argument starting with a dash use '--max-replans=-XYZ'",
+        RUN,
+      ),
     ],
     [['run', 'task', '--max-tokens', '1.5'], usageError('plan-execute run', '--max-tokens must be an integer from 1 and up, got "1.5"', RUN)],
     [['run', 'task', '--max-tokens'], usageError('plan-execute run', "option '--max-tokens <value>' argument missing", RUN)],
@@ -55,8 +72,14 @@ describe('plan-execute usage errors', () => {
     [['release', '--env', 'staging'], usageError('plan-execute release', 'missing the version', RELEASE)],
     [['release', '1.4.2'], usageError('plan-execute release', 'missing --env (staging or production)', RELEASE)],
     [['release', '1.4.2', '--env', 'qa'], usageError('plan-execute release', '--env must be staging or production, got "qa"', RELEASE)],
-    [['release', '1.4.2', '--env', 'staging', '--services', 'web,'], usageError('plan-execute release', '--services must be a comma-separated list of names, got "web,"', RELEASE)],
-    [['release', '1.4.2', '--env', 'staging', '--latency', 'slow'], usageError('plan-execute release', '--latency must be an integer from 0 and up, got "slow"', RELEASE)],
+    [
+      ['release', '1.4.2', '--env', 'staging', '--services', 'web,'],
+      usageError('plan-execute release', '--services must be a comma-separated list of names, got "web,"', RELEASE),
+    ],
+    [
+      ['release', '1.4.2', '--env', 'staging', '--latency', 'slow'],
+      usageError('plan-execute release', '--latency must be an integer from 0 and up, got "slow"', RELEASE),
+    ],
     [['demo', 'now'], usageError('plan-execute demo', 'unexpected argument "now"', DEMO)],
     [['demo', '--fast'], usageError('plan-execute demo', "unknown option '--fast'", DEMO)],
   ])('%j exits 64 with the problem and the usage line on stderr', async (args, stderr) => {

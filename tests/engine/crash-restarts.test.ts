@@ -31,19 +31,44 @@ describe('crash loops', () => {
     let store = new InMemoryRunStore();
     let next = new InMemoryRunStore();
     const first = crashingInB(store, 'loop', next);
-    await runPlan({ task: TASK, planner: fakePlanner({ plans: [twoSteps] }), synthesizer: fakeSynthesizer(), ...first, tools: TOOLS, settings: settings({ replanOnFailure: false }), runId: 'loop', store });
+    await runPlan({
+      task: TASK,
+      planner: fakePlanner({ plans: [twoSteps] }),
+      synthesizer: fakeSynthesizer(),
+      ...first,
+      tools: TOOLS,
+      settings: settings({ replanOnFailure: false }),
+      runId: 'loop',
+      store,
+    });
     let bCalls = first.executor.callCount('b');
     for (let crash = 1; crash <= 3; crash++) {
       [store, next] = [next, new InMemoryRunStore()];
       const again = crashingInB(store, 'loop', next);
-      await resumePlan({ planner: fakePlanner(), synthesizer: fakeSynthesizer(), ...again, tools: TOOLS, settings: settings({ replanOnFailure: false }), runId: 'loop', store });
+      await resumePlan({
+        planner: fakePlanner(),
+        synthesizer: fakeSynthesizer(),
+        ...again,
+        tools: TOOLS,
+        settings: settings({ replanOnFailure: false }),
+        runId: 'loop',
+        store,
+      });
       bCalls += again.executor.callCount('b');
       const b = (await next.load('loop'))!.snapshot!.steps.find((candidate) => candidate.id === 'b')!;
       expect([b.status, b.attempts, b.crashes]).toEqual(['in_progress', crash + 1, crash]);
     }
     // The fourth crash: b is not started again; the policy (replanning off) fails the run.
     const last = fakeExecutor();
-    const result = await resumePlan({ planner: fakePlanner(), executor: last, synthesizer: fakeSynthesizer(), tools: TOOLS, settings: settings({ replanOnFailure: false }), runId: 'loop', store: next });
+    const result = await resumePlan({
+      planner: fakePlanner(),
+      executor: last,
+      synthesizer: fakeSynthesizer(),
+      tools: TOOLS,
+      settings: settings({ replanOnFailure: false }),
+      runId: 'loop',
+      store: next,
+    });
     expect(bCalls).toBe(4);
     expect(last.calls).toEqual([]);
     expect(result.status).toBe('failed');
@@ -59,11 +84,28 @@ describe('crash loops', () => {
     let store = new InMemoryRunStore();
     let next = new InMemoryRunStore();
     const first = crashingInB(store, 'replan', next);
-    await runPlan({ task: TASK, planner: fakePlanner({ plans: [twoSteps] }), synthesizer: fakeSynthesizer(), ...first, tools: TOOLS, settings: settings({ maxCrashRestarts: 0 }), runId: 'replan', store });
+    await runPlan({
+      task: TASK,
+      planner: fakePlanner({ plans: [twoSteps] }),
+      synthesizer: fakeSynthesizer(),
+      ...first,
+      tools: TOOLS,
+      settings: settings({ maxCrashRestarts: 0 }),
+      runId: 'replan',
+      store,
+    });
     [store, next] = [next, new InMemoryRunStore()];
     const planner = fakePlanner({ decisions: [{ action: 'skip', steps: null, rationale: 'b crashes the process' }] });
     const executor = fakeExecutor();
-    const result = await resumePlan({ planner, executor, synthesizer: fakeSynthesizer(), tools: TOOLS, settings: settings({ maxCrashRestarts: 0 }), runId: 'replan', store });
+    const result = await resumePlan({
+      planner,
+      executor,
+      synthesizer: fakeSynthesizer(),
+      tools: TOOLS,
+      settings: settings({ maxCrashRestarts: 0 }),
+      runId: 'replan',
+      store,
+    });
     expect(executor.calls).toEqual([]);
     expect(result.plan.map(({ id, status }) => [id, status])).toEqual([
       ['a', 'done'],

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ModelPlanSchema, ModelPlanStepSchema, ModelReplanDecisionSchema, PlanSchema, PlanStepSchema, ReplanDecisionSchema, StepOutcomeSchema } from '../../src/engine/plan-schema.ts';
+import {
+  ModelPlanSchema,
+  ModelPlanStepSchema,
+  ModelReplanDecisionSchema,
+  PlanSchema,
+  PlanStepSchema,
+  ReplanDecisionSchema,
+  StepOutcomeSchema,
+} from '../../src/engine/plan-schema.ts';
 import { plan, step } from '../helpers/plans.ts';
 
 const roundTrip = <T>(schema: z.ZodType<T>, value: T) => schema.parse(JSON.parse(JSON.stringify(value)));

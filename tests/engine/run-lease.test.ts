@@ -32,7 +32,9 @@ describe('one owner per run', () => {
     ]);
     const executions = [...first.executor.calls, ...second.executor.calls].map((call) => call.stepId).sort();
     expect(executions).toEqual(['a', 'b', 'c']);
-    const statuses = outcomes.map((outcome) => (outcome.status === 'fulfilled' ? [outcome.value.status, outcome.value.error?.code ?? null] : ['rejected', (outcome.reason as { code?: string }).code]));
+    const statuses = outcomes.map((outcome) =>
+      outcome.status === 'fulfilled' ? [outcome.value.status, outcome.value.error?.code ?? null] : ['rejected', (outcome.reason as { code?: string }).code],
+    );
     expect(statuses.filter(([status]) => status === 'completed')).toHaveLength(1);
     // The one that lost the run stops before executing anything and stores nothing.
     expect(statuses.filter(([status]) => status !== 'completed')).toEqual([expect.arrayContaining(['RUN_LOCKED'])]);
@@ -53,7 +55,17 @@ describe('one owner per run', () => {
     const running = new Promise<void>((resolve) => (started = resolve));
     const owner = {
       ...roles(),
-      executor: fakeExecutor({ script: { a: [async () => (started(), await gate, { value: { success: true, output: 'a out', error: null }, usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 }, toolCalls: 0 })] } }),
+      executor: fakeExecutor({
+        script: {
+          a: [
+            async () => (
+              started(),
+              await gate,
+              { value: { success: true, output: 'a out', error: null }, usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 }, toolCalls: 0 }
+            ),
+          ],
+        },
+      }),
     };
     const first = resumePlan({ ...owner, tools: TOOLS, settings: settings(), runId: 'busy', store });
     await running;

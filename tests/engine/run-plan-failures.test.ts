@@ -109,7 +109,9 @@ describe('runPlan: permanent failures', () => {
       decisions: [{ action: 'revise', steps: [step('b', ['a'], { description: 'Fetch from the mirror' })], rationale: 'Mirror.' }],
     });
     expect((await run.run()).status).toBe('completed');
-    expect(run.executor.calls.filter((call) => call.stepId === 'b').map(({ request }) => [request.step.description, request.attempt, request.previousError])).toEqual([
+    expect(
+      run.executor.calls.filter((call) => call.stepId === 'b').map(({ request }) => [request.step.description, request.attempt, request.previousError]),
+    ).toEqual([
       ['Do b', 1, null],
       ['Fetch from the mirror', 1, null],
     ]);
@@ -160,11 +162,13 @@ describe('runPlan: permanent failures', () => {
 describe('runPlan: failures in parallel', () => {
   it('lets the running steps finish, then handles each failure one after another', async () => {
     const timeline: string[] = [];
-    const outcome = (line: string, success: boolean, text: string, delayMs = 0) => async (request: StepRequest) => {
-      await sleep(delayMs, request.abortSignal);
-      timeline.push(line);
-      return { value: { success, output: success ? text : '', error: success ? null : text }, usage: EXECUTOR_USAGE, toolCalls: 0 };
-    };
+    const outcome =
+      (line: string, success: boolean, text: string, delayMs = 0) =>
+      async (request: StepRequest) => {
+        await sleep(delayMs, request.abortSignal);
+        timeline.push(line);
+        return { value: { success, output: success ? text : '', error: success ? null : text }, usage: EXECUTOR_USAGE, toolCalls: 0 };
+      };
     const slowSkip = (reason: string) => async (request: ReplanRequest) => {
       timeline.push(`replan ${request.failedStep.id} start`);
       await sleep(20);

@@ -96,7 +96,10 @@ describe('runPlan: cancellation', () => {
     const result = await run.run();
     expect(result.status).toBe('cancelled');
     expect(run.executor.calls.map((call) => call.request.step.id)).toEqual(['a']);
-    expect(result.plan.map(({ id, status }) => [id, status])).toEqual([['a', 'done'], ['b', 'pending']]);
+    expect(result.plan.map(({ id, status }) => [id, status])).toEqual([
+      ['a', 'done'],
+      ['b', 'pending'],
+    ]);
   });
 
   it('makes no model call when the signal fired before the run', async () => {
@@ -115,19 +118,16 @@ describe('runPlan: cancellation', () => {
 });
 
 describe('runPlan: step timeout', () => {
-  it.each(['until-aborted', 'forever'] as const)(
-    'reports a StepTimeoutError as retryable and retries the step (executor that hangs %s)',
-    async (hang) => {
-      const run = harness({ plans: [plan([step('a')])], script: { a: [{ hang }, { ok: 'A' }] }, settings: { stepTimeoutMs: 30 } });
-      const result = await run.run();
-      expect(result.status).toBe('completed');
-      expect(result.steps.map(({ status, error, retryable }) => ({ status, error, retryable }))).toEqual([
-        { status: 'failed', error: 'Step "a" timed out after 30 ms', retryable: true },
-        { status: 'done', error: null, retryable: false },
-      ]);
-      expect(run.ofType('step-retried').map(({ attempt, error }) => ({ attempt, error }))).toEqual([{ attempt: 2, error: 'Step "a" timed out after 30 ms' }]);
-      expect(run.executor.calls[0]!.request.abortSignal.aborted).toBe(true);
-      expect(run.executor.calls.map(({ request }) => request.previousError)).toEqual([null, 'Step "a" timed out after 30 ms']);
-    },
-  );
+  it.each(['until-aborted', 'forever'] as const)('reports a StepTimeoutError as retryable and retries the step (executor that hangs %s)', async (hang) => {
+    const run = harness({ plans: [plan([step('a')])], script: { a: [{ hang }, { ok: 'A' }] }, settings: { stepTimeoutMs: 30 } });
+    const result = await run.run();
+    expect(result.status).toBe('completed');
+    expect(result.steps.map(({ status, error, retryable }) => ({ status, error, retryable }))).toEqual([
+      { status: 'failed', error: 'Step "a" timed out after 30 ms', retryable: true },
+      { status: 'done', error: null, retryable: false },
+    ]);
+    expect(run.ofType('step-retried').map(({ attempt, error }) => ({ attempt, error }))).toEqual([{ attempt: 2, error: 'Step "a" timed out after 30 ms' }]);
+    expect(run.executor.calls[0]!.request.abortSignal.aborted).toBe(true);
+    expect(run.executor.calls.map(({ request }) => request.previousError)).toEqual([null, 'Step "a" timed out after 30 ms']);
+  });
 });

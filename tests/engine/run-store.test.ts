@@ -55,7 +55,11 @@ describe('runPlan with a store', () => {
     const order: string[] = [];
     const slowFirstWrite: RunStore = {
       async save(record) {
-        const label = record.snapshot?.steps.filter((s) => s.status === 'done').map((s) => s.id).join('+') ?? 'none';
+        const label =
+          record.snapshot?.steps
+            .filter((s) => s.status === 'done')
+            .map((s) => s.id)
+            .join('+') ?? 'none';
         if (first && label === 'x') {
           first = false;
           await sleep(40);
@@ -103,7 +107,14 @@ describe('resumePlan', () => {
     });
     const second = { planner: fakePlanner(), executor: fakeExecutor(), synthesizer: fakeSynthesizer() };
     const events: string[] = [];
-    const result = await resumePlan({ ...second, tools: TOOLS, settings: settings(), runId: 'r2', store: crashed, onEvent: (event) => void events.push(event.type) });
+    const result = await resumePlan({
+      ...second,
+      tools: TOOLS,
+      settings: settings(),
+      runId: 'r2',
+      store: crashed,
+      onEvent: (event) => void events.push(event.type),
+    });
     expect(result.status).toBe('completed');
     expect(result.task).toBe(TASK);
     expect(first.executor.calls.map((call) => call.stepId)).toEqual(['a', 'b']);

@@ -46,7 +46,11 @@ describe('PlanTracker', () => {
     ['interrupting a pending step', (tracker) => tracker.interrupt('a'), 'Step "a" is pending; expected in_progress'],
     ['starting a running step', (tracker) => (tracker.start('a'), tracker.start('a')), 'Step "a" is in_progress; expected pending or failed'],
     ['starting a done step', (tracker) => (tracker.start('a'), tracker.complete('a', 'x'), tracker.start('a')), 'Step "a" is done; expected pending or failed'],
-    ['skipping a done step', (tracker) => (tracker.start('a'), tracker.complete('a', 'x'), tracker.skip('a', 'r')), 'Step "a" is done; expected failed or pending'],
+    [
+      'skipping a done step',
+      (tracker) => (tracker.start('a'), tracker.complete('a', 'x'), tracker.skip('a', 'r')),
+      'Step "a" is done; expected failed or pending',
+    ],
     ['starting an unknown step', (tracker) => tracker.start('zz'), 'Unknown step id "zz"'],
     ['getting an unknown step', (tracker) => tracker.get('zz'), 'Unknown step id "zz"'],
   ])('throws on %s', (_name, act, message) => {
@@ -81,7 +85,14 @@ describe('PlanTracker', () => {
     tracker.fail('a', 'gone');
     const first = tracker.skip('a', 'Not needed');
     const second = tracker.revise([step('d')], 'Simpler', null, 'edit');
-    expect(first).toEqual({ revision: 1, kind: 'skip', reason: 'Not needed', failedStepId: 'a', stepsBefore: threeSteps().steps, stepsAfter: threeSteps().steps });
+    expect(first).toEqual({
+      revision: 1,
+      kind: 'skip',
+      reason: 'Not needed',
+      failedStepId: 'a',
+      stepsBefore: threeSteps().steps,
+      stepsAfter: threeSteps().steps,
+    });
     expect(second).toMatchObject({ revision: 2, kind: 'edit', failedStepId: null, stepsAfter: [step('d')] });
     expect(tracker.revisions()).toEqual([first, second]);
     // A skipped step is not done, so the revision replaced it too.

@@ -22,12 +22,7 @@ describe('validatePlan', () => {
 
   it.each<[string, PlanStep[], Partial<PlanValidationContext>, string[]]>([
     ['an empty plan', [], {}, ['The plan has no steps; add at least one step.']],
-    [
-      'too many steps',
-      [step('a'), step('b'), step('c'), step('d')],
-      {},
-      ['The plan has 4 steps; at most 3 are allowed. Merge or drop steps.'],
-    ],
+    ['too many steps', [step('a'), step('b'), step('c'), step('d')], {}, ['The plan has 4 steps; at most 3 are allowed. Merge or drop steps.']],
     [
       'too many steps counting done steps',
       [step('c'), step('d')],
@@ -36,18 +31,8 @@ describe('validatePlan', () => {
     ],
     ['an empty id', [step('a'), step('  ')], {}, ['Step 2 has an empty id; give every step a short unique id.']],
     ['a duplicate id', [step('a'), step('a')], {}, ['Step id "a" is used more than once; ids must be unique.']],
-    [
-      'an id taken by a done step',
-      [step('a')],
-      { doneSteps: [step('a')] },
-      ['Step id "a" is taken by a step already done; choose another id.'],
-    ],
-    [
-      'an empty description',
-      [step('a', [], { description: ' ' })],
-      {},
-      ['Step "a" has an empty description; say what the step must do.'],
-    ],
+    ['an id taken by a done step', [step('a')], { doneSteps: [step('a')] }, ['Step id "a" is taken by a step already done; choose another id.']],
+    ['an empty description', [step('a', [], { description: ' ' })], {}, ['Step "a" has an empty description; say what the step must do.']],
     [
       'an unknown tool',
       [step('a', [], { toolHint: 'browser' })],
@@ -60,12 +45,7 @@ describe('validatePlan', () => {
       { toolNames: [] },
       ['Step "a" names tool "search", which does not exist; there are no tools, so use null.'],
     ],
-    [
-      'an unknown dependency',
-      [step('a', ['zz'])],
-      {},
-      ['Step "a" depends on "zz", which is not a step of the plan; use an existing step id.'],
-    ],
+    ['an unknown dependency', [step('a', ['zz'])], {}, ['Step "a" depends on "zz", which is not a step of the plan; use an existing step id.']],
     ['a self-dependency', [step('a', ['a'])], {}, ['Step "a" depends on itself; remove "a" from its dependsOn.']],
     [
       'a three-step cycle',

@@ -57,7 +57,15 @@ async function answer<Request>(queue: unknown[], request: Request, usage: TokenU
  * when a queue runs out. An entry is a value (returned as is, valid or not), a `Throw`, or a function
  * of the request returning the whole reply.
  */
-export function fakePlanner({ plans = [], decisions = [], usage = PLANNER_USAGE }: { plans?: unknown[]; decisions?: unknown[]; usage?: TokenUsage } = {}): FakePlanner {
+export function fakePlanner({
+  plans = [],
+  decisions = [],
+  usage = PLANNER_USAGE,
+}: {
+  plans?: unknown[];
+  decisions?: unknown[];
+  usage?: TokenUsage;
+} = {}): FakePlanner {
   const planQueue = [...plans];
   const decisionQueue = [...decisions];
   const planRequests: PlanRequest[] = [];

@@ -27,7 +27,10 @@ describe('startOpenAIStub', () => {
   it('answers queued replies as chat.completion objects with usage, and records each body', async () => {
     const [first, second] = await post(
       [toolCallReply('add', { a: 1, b: 2 }, { promptTokens: 3, completionTokens: 4 }), (request) => textReply(`you sent ${request.body.messages?.length}`)],
-      [{ model: 'm', messages: [{ role: 'user', content: 'hi' }] }, { model: 'm', messages: [] }],
+      [
+        { model: 'm', messages: [{ role: 'user', content: 'hi' }] },
+        { model: 'm', messages: [] },
+      ],
     );
 
     expect(first).toEqual({
@@ -40,7 +43,11 @@ describe('startOpenAIStub', () => {
         choices: [
           {
             index: 0,
-            message: { role: 'assistant', content: null, tool_calls: [{ id: 'call_1_0', type: 'function', function: { name: 'add', arguments: '{"a":1,"b":2}' } }] },
+            message: {
+              role: 'assistant',
+              content: null,
+              tool_calls: [{ id: 'call_1_0', type: 'function', function: { name: 'add', arguments: '{"a":1,"b":2}' } }],
+            },
             finish_reason: 'tool_calls',
           },
         ],
@@ -58,7 +65,16 @@ describe('startOpenAIStub', () => {
   it.each<[string, StubScript, unknown, string | undefined, number, string]>([
     ['the script ran out', [], { messages: [] }, undefined, 500, 'openai-stub-server: the script ran out (0 replies) at request #1'],
     ['the reply is an HTTP error', [httpErrorReply(429, 'Slow down')], { messages: [] }, undefined, 429, 'Slow down'],
-    ['the responder throws', () => { throw new Error('no idea'); }, { messages: [] }, undefined, 500, 'openai-stub-server: the responder threw: no idea'],
+    [
+      'the responder throws',
+      () => {
+        throw new Error('no idea');
+      },
+      { messages: [] },
+      undefined,
+      500,
+      'openai-stub-server: the responder threw: no idea',
+    ],
     ['the path is not the Chat Completions API', [], { messages: [] }, '/v1/responses', 404, 'openai-stub-server: no route POST /v1/responses'],
     ['the request asks for a stream', [], { stream: true }, undefined, 400, 'openai-stub-server: `stream: true` is not supported'],
     ['the body is too large', [], { messages: 'x'.repeat(300) }, undefined, 413, 'openai-stub-server: the request body is larger than 200 bytes'],

@@ -41,7 +41,10 @@ export interface ChatRequestBody {
   readonly model?: string;
   readonly stream?: boolean;
   readonly messages?: ReadonlyArray<{ readonly role: string; readonly content?: unknown; readonly tool_call_id?: string; readonly tool_calls?: unknown }>;
-  readonly tools?: ReadonlyArray<{ readonly type: string; readonly function: { readonly name: string; readonly description?: string; readonly parameters?: unknown } }>;
+  readonly tools?: ReadonlyArray<{
+    readonly type: string;
+    readonly function: { readonly name: string; readonly description?: string; readonly parameters?: unknown };
+  }>;
   readonly response_format?: { readonly type: string; readonly json_schema?: { readonly name?: string; readonly schema?: unknown; readonly strict?: boolean } };
   readonly [key: string]: unknown;
 }
@@ -120,9 +123,16 @@ export async function startOpenAIStub(script: StubScript, { maxRequests = 100, m
 
   const respond = (incoming: IncomingMessage, response: ServerResponse, raw: string) => {
     const body = parseJson(raw);
-    const request: RecordedRequest = { index: requests.length + 1, method: incoming.method ?? '', path: incoming.url ?? '', headers: incoming.headers, body: (body ?? { raw }) as ChatRequestBody };
+    const request: RecordedRequest = {
+      index: requests.length + 1,
+      method: incoming.method ?? '',
+      path: incoming.url ?? '',
+      headers: incoming.headers,
+      body: (body ?? { raw }) as ChatRequestBody,
+    };
     requests.push(request);
-    if (request.method !== 'POST' || request.path !== CHAT_PATH) return sendError(response, 404, `openai-stub-server: no route ${request.method} ${request.path}`);
+    if (request.method !== 'POST' || request.path !== CHAT_PATH)
+      return sendError(response, 404, `openai-stub-server: no route ${request.method} ${request.path}`);
     if (body === undefined) return sendError(response, 400, 'openai-stub-server: the request body is not JSON');
     // Agent.generate (every role here) sends non-streaming requests; a stream would need SSE, which this stub leaves out.
     if (request.body.stream === true) return sendError(response, 400, 'openai-stub-server: `stream: true` is not supported');
@@ -196,9 +206,7 @@ function readBody(incoming: IncomingMessage, limit: number): Promise<string> {
       if (size <= limit) chunks.push(chunk);
     });
     incoming.on('end', () =>
-      size > limit
-        ? reject(new Error(`openai-stub-server: the request body is larger than ${limit} bytes`))
-        : resolve(Buffer.concat(chunks).toString('utf8')),
+      size > limit ? reject(new Error(`openai-stub-server: the request body is larger than ${limit} bytes`)) : resolve(Buffer.concat(chunks).toString('utf8')),
     );
     incoming.on('error', reject);
   });

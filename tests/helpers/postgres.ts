@@ -145,7 +145,10 @@ function startServer([file, args]: readonly [string, readonly string[]], cwd: st
 async function isReady(bin: string, port: number, server: { readonly hasExited: () => boolean }): Promise<boolean> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (!server.hasExited()) {
-    const isAccepting = await run(join(bin, 'pg_isready'), ['-q', '-h', '127.0.0.1', '-p', String(port), '-t', '1']).then(() => true, () => false);
+    const isAccepting = await run(join(bin, 'pg_isready'), ['-q', '-h', '127.0.0.1', '-p', String(port), '-t', '1']).then(
+      () => true,
+      () => false,
+    );
     if (isAccepting) return true;
     if (Date.now() > deadline) throw new Error(`the server did not accept connections within ${READY_TIMEOUT_MS} ms`);
     await delay(100);

@@ -6,7 +6,7 @@ import type { PlanRunResult } from '../../src/engine/result.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pe-instance-'));
 const saved = { ...process.env };
-let mastra: (typeof import('../../src/mastra/index.ts'))['mastra'];
+let mastra: typeof import('../../src/mastra/index.ts')['mastra'];
 
 beforeAll(async () => {
   process.env.MASTRA_DB_URL = `file:${join(dir, 'mastra.db')}`;

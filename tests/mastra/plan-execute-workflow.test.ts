@@ -14,7 +14,11 @@ import { plan } from '../helpers/plans.ts';
 
 const twoSteps = plan([addStep('s1'), addStep('s2', ['s1'])]);
 
-function setup(plannerScript: Parameters<typeof createScriptedModel>[0], executorScript: Parameters<typeof createScriptedModel>[0], synthesis = 'Both sums are done.') {
+function setup(
+  plannerScript: Parameters<typeof createScriptedModel>[0],
+  executorScript: Parameters<typeof createScriptedModel>[0],
+  synthesis = 'Both sums are done.',
+) {
   const plannerModel = createScriptedModel(plannerScript, { name: 'planner' });
   const executorModel = createScriptedModel(executorScript, { name: 'executor' });
   const synthesizerModel = createScriptedModel([text(synthesis)], { name: 'synthesizer' });
@@ -47,7 +51,10 @@ describe('the Plan & Execute workflow', () => {
       ['s1', 'done', '3'],
       ['s2', 'done', '6'],
     ]);
-    expect(run.add.inputs).toEqual([{ a: 1, b: 2 }, { a: 3, b: 3 }]);
+    expect(run.add.inputs).toEqual([
+      { a: 1, b: 2 },
+      { a: 3, b: 3 },
+    ]);
     expect([run.plannerModel.calls.length, run.executorModel.calls.length, run.synthesizerModel.calls.length]).toEqual([1, 4, 1]);
     expect((await run.store.load(wf.runId))?.result).toEqual(result);
   });
@@ -68,7 +75,10 @@ describe('the Plan & Execute workflow', () => {
       ['s1', 'done'],
       ['s2b', 'done'],
     ]);
-    expect(run.add.inputs).toEqual([{ a: 1, b: 2 }, { a: 3, b: 4 }]);
+    expect(run.add.inputs).toEqual([
+      { a: 1, b: 2 },
+      { a: 3, b: 4 },
+    ]);
     expect(response.steps.iterate?.status).toBe('success');
   });
 
@@ -156,6 +166,10 @@ describe('cancelling a Plan & Execute workflow run', () => {
     expect((await response).status).toBe('canceled');
     expect(seen).toEqual(['tool aborted']);
     const stored = await store.load(run.runId);
-    expect([stored?.status, stored?.result?.error?.code, stored?.snapshot?.steps.map((step) => step.status)]).toEqual(['cancelled', 'RUN_CANCELLED', ['pending']]);
+    expect([stored?.status, stored?.result?.error?.code, stored?.snapshot?.steps.map((step) => step.status)]).toEqual([
+      'cancelled',
+      'RUN_CANCELLED',
+      ['pending'],
+    ]);
   });
 });

@@ -13,9 +13,15 @@ describe('tracing of the Plan & Execute workflow', () => {
   it('exports spans named after the pattern with step id, status, duration and tokens', async () => {
     const exporter = new TestExporter();
     const planner = createPlannerAgent({
-      model: createScriptedModel([scriptPlan(plan([addStep('s1'), addStep('s2', ['s1'])])), scriptReplan({ action: 'revise', steps: [addStep('s3', ['s1'])], rationale: 'Use s3' })]),
+      model: createScriptedModel([
+        scriptPlan(plan([addStep('s1'), addStep('s2', ['s1'])])),
+        scriptReplan({ action: 'revise', steps: [addStep('s3', ['s1'])], rationale: 'Use s3' }),
+      ]),
     });
-    const executor = createExecutorAgent({ model: createScriptedModel([toolCall('add', { a: 1, b: 2 }), succeed('3'), fail('no'), toolCall('add', { a: 3, b: 4 }), succeed('7')]), tools: { add: createAddTool().tool } });
+    const executor = createExecutorAgent({
+      model: createScriptedModel([toolCall('add', { a: 1, b: 2 }), succeed('3'), fail('no'), toolCall('add', { a: 3, b: 4 }), succeed('7')]),
+      tools: { add: createAddTool().tool },
+    });
     const synthesizer = createSynthesizerAgent({ model: createScriptedModel([text('3 and 7')]) });
     const mastra = new Mastra({
       workflows: { planExecute: createPlanExecuteWorkflow({ planner, executor, synthesizer }) },

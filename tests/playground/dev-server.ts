@@ -43,7 +43,12 @@ export async function startDevServer({ env, port = 4111, readyTimeoutMs = 150_00
   }
   const startedAt = Date.now();
   // PORT pinned: without it `mastra dev` silently moves to 4112..4131 when 4111 is taken.
-  const child = spawn('npm', ['run', 'dev'], { cwd: PROJECT_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env, PORT: String(port) } });
+  const child = spawn('npm', ['run', 'dev'], {
+    cwd: PROJECT_ROOT,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env, PORT: String(port) },
+  });
   let output = '';
   const keep = (chunk: Buffer) => void (output = (output + chunk.toString('utf8')).slice(-OUTPUT_LIMIT));
   child.stdout!.on('data', keep);

@@ -7,7 +7,16 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/engine/plan-schema.ts';
 import type { PlanRunResult } from '../../src/engine/result.ts';
-import { httpErrorReply, jsonReply, startOpenAIStub, textReply, toolCallReply, type OpenAIStub, type RecordedRequest, type StubReply } from '../helpers/openai-stub-server.ts';
+import {
+  httpErrorReply,
+  jsonReply,
+  startOpenAIStub,
+  textReply,
+  toolCallReply,
+  type OpenAIStub,
+  type RecordedRequest,
+  type StubReply,
+} from '../helpers/openai-stub-server.ts';
 import { liveGroupMembers, startDevServer, type DevServer } from './dev-server.ts';
 import { findChromium, launchLoopbackBrowser, pngSize } from './studio-browser.ts';
 
@@ -71,131 +80,187 @@ async function storedRunIds(workflowName: string): Promise<string[]> {
     database.close();
   }
 }
-const schemaOf = async (workflow: string) => (await client.getWorkflow(workflow).getSchema()).inputSchema as { properties: Record<string, { description?: string; enum?: string[] }>; required?: string[] };
+const schemaOf = async (workflow: string) =>
+  (await client.getWorkflow(workflow).getSchema()).inputSchema as {
+    properties: Record<string, { description?: string; enum?: string[] }>;
+    required?: string[];
+  };
 
 describe('the dev server through @mastra/client-js', () => {
   beforeEach(() => void (replies.length = 0));
 
-  it('lists exactly the three role agents, with the models the environment names', async () => {
-    const agents = await client.listAgents();
-    expect(Object.entries(agents).map(([key, { name, provider, modelId }]) => [key, name, provider, modelId]).sort()).toEqual([
-      ['executor', 'Executor', 'openai.chat', 'stub-executor'],
-      ['planner', 'Planner', 'openai.chat', 'stub-planner'],
-      ['synthesizer', 'Synthesizer', 'openai.chat', 'stub-synthesizer'],
-    ]);
-    expect(Object.keys(agents.executor!.tools).sort()).toEqual(['listFiles', 'readFile', 'runCommand', 'writeFile']);
-  }, CLIENT_TEST_TIMEOUT);
+  it(
+    'lists exactly the three role agents, with the models the environment names',
+    async () => {
+      const agents = await client.listAgents();
+      expect(
+        Object.entries(agents)
+          .map(([key, { name, provider, modelId }]) => [key, name, provider, modelId])
+          .sort(),
+      ).toEqual([
+        ['executor', 'Executor', 'openai.chat', 'stub-executor'],
+        ['planner', 'Planner', 'openai.chat', 'stub-planner'],
+        ['synthesizer', 'Synthesizer', 'openai.chat', 'stub-synthesizer'],
+      ]);
+      expect(Object.keys(agents.executor!.tools).sort()).toEqual(['listFiles', 'readFile', 'runCommand', 'writeFile']);
+    },
+    CLIENT_TEST_TIMEOUT,
+  );
 
-  it('lists exactly the two workflows, whose input schemas carry the field descriptions', async () => {
-    const workflows = await client.listWorkflows();
-    expect(Object.keys(workflows).sort()).toEqual(['planExecute', 'releaseChecklist']);
-    expect([workflows.planExecute!.name, workflows.releaseChecklist!.name]).toEqual(['plan-execute', 'release-checklist']);
+  it(
+    'lists exactly the two workflows, whose input schemas carry the field descriptions',
+    async () => {
+      const workflows = await client.listWorkflows();
+      expect(Object.keys(workflows).sort()).toEqual(['planExecute', 'releaseChecklist']);
+      expect([workflows.planExecute!.name, workflows.releaseChecklist!.name]).toEqual(['plan-execute', 'release-checklist']);
 
-    const planExecute = await schemaOf('planExecute');
-    expect(Object.keys(planExecute.properties)).toEqual(['task', 'requireApproval', 'maxReplans', 'maxRetries', 'maxPlanSteps', 'maxStepIterations', 'concurrency']);
-    expect(planExecute.required).toEqual(['task']);
-    expect(planExecute.properties.task!.description).toBe('The task to plan and execute');
+      const planExecute = await schemaOf('planExecute');
+      expect(Object.keys(planExecute.properties)).toEqual([
+        'task',
+        'requireApproval',
+        'maxReplans',
+        'maxRetries',
+        'maxPlanSteps',
+        'maxStepIterations',
+        'concurrency',
+      ]);
+      expect(planExecute.required).toEqual(['task']);
+      expect(planExecute.properties.task!.description).toBe('The task to plan and execute');
 
-    const release = await schemaOf('releaseChecklist');
-    expect(Object.keys(release.properties)).toEqual(['version', 'env', 'services']);
-    expect(release.required).toEqual(['version', 'env']);
-    expect(release.properties.env!.enum).toEqual(['staging', 'production']);
-    expect(release.properties.version!.description).toMatch(/^The version to release: 1\.4\.2 \(green\)/);
-  }, CLIENT_TEST_TIMEOUT);
+      const release = await schemaOf('releaseChecklist');
+      expect(Object.keys(release.properties)).toEqual(['version', 'env', 'services']);
+      expect(release.required).toEqual(['version', 'env']);
+      expect(release.properties.env!.enum).toEqual(['staging', 'production']);
+      expect(release.properties.version!.description).toMatch(/^The version to release: 1\.4\.2 \(green\)/);
+    },
+    CLIENT_TEST_TIMEOUT,
+  );
 
   it.each([
     { version: '1.4.2', status: 'succeeded', replanned: false, kinds: 'build smoke deploy verify', failed: [], decisions: [], runStatus: 'completed' },
-    { version: '1.4.3', status: 'succeeded', replanned: true, kinds: 'build smoke fix smoke deploy verify', failed: ['smoke-web'], decisions: ['insert_fix'], runStatus: 'completed' },
-    { version: '1.5.0', status: 'aborted', replanned: true, kinds: 'build smoke deploy verify', failed: ['verify-web'], decisions: ['abort'], runStatus: 'aborted' },
-  ])('runs release $version to "$status" without a model', async ({ version, status, replanned, kinds, failed, decisions, runStatus }) => {
-    const requestsBefore = stub.requests.length;
-    const run = await client.getWorkflow('releaseChecklist').createRun();
-    const response = await run.startAsync({ inputData: { version, env: 'staging' } });
+    {
+      version: '1.4.3',
+      status: 'succeeded',
+      replanned: true,
+      kinds: 'build smoke fix smoke deploy verify',
+      failed: ['smoke-web'],
+      decisions: ['insert_fix'],
+      runStatus: 'completed',
+    },
+    {
+      version: '1.5.0',
+      status: 'aborted',
+      replanned: true,
+      kinds: 'build smoke deploy verify',
+      failed: ['verify-web'],
+      decisions: ['abort'],
+      runStatus: 'aborted',
+    },
+  ])(
+    'runs release $version to "$status" without a model',
+    async ({ version, status, replanned, kinds, failed, decisions, runStatus }) => {
+      const requestsBefore = stub.requests.length;
+      const run = await client.getWorkflow('releaseChecklist').createRun();
+      const response = await run.startAsync({ inputData: { version, env: 'staging' } });
 
-    expect(response.status).toBe('success');
-    const result = (response as { result: ReleaseOutput }).result;
-    expect(result.status).toBe(status);
-    expect(result.replanned).toBe(replanned);
-    expect(result.results.map((step) => step.kind).join(' ')).toBe(kinds);
-    expect(result.results.filter((step) => !step.success).map((step) => step.stepId)).toEqual(failed);
-    expect(result.decisions.map((decision) => decision.action)).toEqual(decisions);
-    expect(result.run.status).toBe(runStatus);
-    expect(stub.requests.length).toBe(requestsBefore);
-    expect((await client.getWorkflow('releaseChecklist').runById(run.runId)).status).toBe('success');
-    expect(await storedRunIds('release-checklist')).toContain(run.runId);
-  }, CLIENT_TEST_TIMEOUT);
+      expect(response.status).toBe('success');
+      const result = (response as { result: ReleaseOutput }).result;
+      expect(result.status).toBe(status);
+      expect(result.replanned).toBe(replanned);
+      expect(result.results.map((step) => step.kind).join(' ')).toBe(kinds);
+      expect(result.results.filter((step) => !step.success).map((step) => step.stepId)).toEqual(failed);
+      expect(result.decisions.map((decision) => decision.action)).toEqual(decisions);
+      expect(result.run.status).toBe(runStatus);
+      expect(stub.requests.length).toBe(requestsBefore);
+      expect((await client.getWorkflow('releaseChecklist').runById(run.runId)).status).toBe('success');
+      expect(await storedRunIds('release-checklist')).toContain(run.runId);
+    },
+    CLIENT_TEST_TIMEOUT,
+  );
 
   // The Studio form sends `services: []` for an untouched list: it means the default service.
-  it('runs a release whose services list is empty, as the Studio form sends it, for the default service', async () => {
-    const run = await client.getWorkflow('releaseChecklist').createRun();
-    const response = await run.startAsync({ inputData: { version: '1.4.2', env: 'staging', services: [] } });
-    expect(response.status).toBe('success');
-    const result = (response as unknown as { result: { status: string; results: { stepId: string }[] } }).result;
-    expect([result.status, result.results.map((step) => step.stepId)]).toEqual(['succeeded', ['build', 'smoke-web', 'deploy-web', 'verify-web']]);
-  }, CLIENT_TEST_TIMEOUT);
+  it(
+    'runs a release whose services list is empty, as the Studio form sends it, for the default service',
+    async () => {
+      const run = await client.getWorkflow('releaseChecklist').createRun();
+      const response = await run.startAsync({ inputData: { version: '1.4.2', env: 'staging', services: [] } });
+      expect(response.status).toBe('success');
+      const result = (response as unknown as { result: { status: string; results: { stepId: string }[] } }).result;
+      expect([result.status, result.results.map((step) => step.stepId)]).toEqual(['succeeded', ['build', 'smoke-web', 'deploy-web', 'verify-web']]);
+    },
+    CLIENT_TEST_TIMEOUT,
+  );
 
-  it('suspends a Plan & Execute run with its plan, and completes it once approved', async () => {
-    const requestsBefore = stub.requests.length;
-    replies.push(
-      jsonReply(NOTE_PLAN),
-      toolCallReply('writeFile', { path: 'notes.txt', content: NOTE }),
-      jsonReply({ success: true, output: 'notes.txt written', error: null }),
-      textReply(FINAL_OUTPUT),
-    );
-    const run = await client.getWorkflow('planExecute').createRun();
+  it(
+    'suspends a Plan & Execute run with its plan, and completes it once approved',
+    async () => {
+      const requestsBefore = stub.requests.length;
+      replies.push(
+        jsonReply(NOTE_PLAN),
+        toolCallReply('writeFile', { path: 'notes.txt', content: NOTE }),
+        jsonReply({ success: true, output: 'notes.txt written', error: null }),
+        textReply(FINAL_OUTPUT),
+      );
+      const run = await client.getWorkflow('planExecute').createRun();
 
-    const suspended = await run.startAsync({ inputData: { task: NOTE_TASK, requireApproval: true } });
-    expect(suspended.status).toBe('suspended');
-    expect((suspended as { suspended?: unknown }).suspended).toEqual([['approve']]);
-    expect(suspended.steps.approve?.suspendPayload).toEqual({ plan: NOTE_PLAN });
-    expect(stub.requests.slice(requestsBefore).map(systemRole)).toEqual(['planner']);
+      const suspended = await run.startAsync({ inputData: { task: NOTE_TASK, requireApproval: true } });
+      expect(suspended.status).toBe('suspended');
+      expect((suspended as { suspended?: unknown }).suspended).toEqual([['approve']]);
+      expect(suspended.steps.approve?.suspendPayload).toEqual({ plan: NOTE_PLAN });
+      expect(stub.requests.slice(requestsBefore).map(systemRole)).toEqual(['planner']);
 
-    const resumed = await run.resumeAsync({ step: 'approve', resumeData: { approved: true } });
-    expect(resumed.status).toBe('success');
-    const result = (resumed as { result: PlanRunResult }).result;
-    expect(result).toMatchObject({ runId: run.runId, status: 'completed', task: NOTE_TASK, finalOutput: FINAL_OUTPUT, error: null, replanned: false });
-    expect(result.plan.map(({ id, status, output }) => [id, status, output])).toEqual([['note', 'done', 'notes.txt written']]);
-    expect(result.steps.map(({ stepId, status, toolCalls }) => [stepId, status, toolCalls])).toEqual([['note', 'done', 1]]);
-    // The executor's tool wrote into PLAN_EXECUTE_WORKSPACE.
-    expect(await readFile(join(tmp, 'workspace', 'notes.txt'), 'utf8')).toBe(NOTE);
-    expect(await storedRunIds('plan-execute')).toContain(run.runId);
+      const resumed = await run.resumeAsync({ step: 'approve', resumeData: { approved: true } });
+      expect(resumed.status).toBe('success');
+      const result = (resumed as { result: PlanRunResult }).result;
+      expect(result).toMatchObject({ runId: run.runId, status: 'completed', task: NOTE_TASK, finalOutput: FINAL_OUTPUT, error: null, replanned: false });
+      expect(result.plan.map(({ id, status, output }) => [id, status, output])).toEqual([['note', 'done', 'notes.txt written']]);
+      expect(result.steps.map(({ stepId, status, toolCalls }) => [stepId, status, toolCalls])).toEqual([['note', 'done', 1]]);
+      // The executor's tool wrote into PLAN_EXECUTE_WORKSPACE.
+      expect(await readFile(join(tmp, 'workspace', 'notes.txt'), 'utf8')).toBe(NOTE);
+      expect(await storedRunIds('plan-execute')).toContain(run.runId);
 
-    expect(replies).toEqual([]);
-    const requests = stub.requests.slice(requestsBefore);
-    expect(requests.map((request) => [request.path, request.headers.authorization, systemRole(request), request.body.model])).toEqual([
-      ['/v1/chat/completions', `Bearer ${API_KEY}`, 'planner', 'stub-planner'],
-      ['/v1/chat/completions', `Bearer ${API_KEY}`, 'executor', 'stub-executor'],
-      ['/v1/chat/completions', `Bearer ${API_KEY}`, 'executor', 'stub-executor'],
-      ['/v1/chat/completions', `Bearer ${API_KEY}`, 'synthesizer', 'stub-synthesizer'],
-    ]);
-    const [planRequest, toolRequest, outcomeRequest, synthesisRequest] = requests as [RecordedRequest, RecordedRequest, RecordedRequest, RecordedRequest];
-    // A loopback OpenAI-compatible server is not OpenAI: `auto` asks the planner for JSON in the
-    // prompt and gives the executor a final-answer tool, so no request carries a response_format.
-    expect(requests.map((request) => request.body.response_format)).toEqual([undefined, undefined, undefined, undefined]);
-    expect(userText(planRequest)).toContain('Answer with exactly one JSON object and nothing else');
-    expect(userText(planRequest)).toContain(`<data source="task">\n${NOTE_TASK}\n</data>`);
-    expect(toolNames(toolRequest)).toEqual(['readFile', 'writeFile', 'listFiles', 'runCommand', 'report_step_outcome']);
-    expect(userText(toolRequest)).toContain('Your step (note):\n<data source="step description">\nWrite the release note to notes.txt\n</data>');
-    expect(outcomeRequest.body.messages!.at(-1)).toMatchObject({ role: 'tool', tool_call_id: `call_${toolRequest.index}_0` });
-    expect(JSON.parse(String(outcomeRequest.body.messages!.at(-1)!.content))).toMatchObject({ ok: true, path: 'notes.txt' });
-    expect(userText(synthesisRequest)).toContain('<data source="note: Write the release note to notes.txt">\nnotes.txt written\n</data>');
-  }, CLIENT_TEST_TIMEOUT);
+      expect(replies).toEqual([]);
+      const requests = stub.requests.slice(requestsBefore);
+      expect(requests.map((request) => [request.path, request.headers.authorization, systemRole(request), request.body.model])).toEqual([
+        ['/v1/chat/completions', `Bearer ${API_KEY}`, 'planner', 'stub-planner'],
+        ['/v1/chat/completions', `Bearer ${API_KEY}`, 'executor', 'stub-executor'],
+        ['/v1/chat/completions', `Bearer ${API_KEY}`, 'executor', 'stub-executor'],
+        ['/v1/chat/completions', `Bearer ${API_KEY}`, 'synthesizer', 'stub-synthesizer'],
+      ]);
+      const [planRequest, toolRequest, outcomeRequest, synthesisRequest] = requests as [RecordedRequest, RecordedRequest, RecordedRequest, RecordedRequest];
+      // A loopback OpenAI-compatible server is not OpenAI: `auto` asks the planner for JSON in the
+      // prompt and gives the executor a final-answer tool, so no request carries a response_format.
+      expect(requests.map((request) => request.body.response_format)).toEqual([undefined, undefined, undefined, undefined]);
+      expect(userText(planRequest)).toContain('Answer with exactly one JSON object and nothing else');
+      expect(userText(planRequest)).toContain(`<data source="task">\n${NOTE_TASK}\n</data>`);
+      expect(toolNames(toolRequest)).toEqual(['readFile', 'writeFile', 'listFiles', 'runCommand', 'report_step_outcome']);
+      expect(userText(toolRequest)).toContain('Your step (note):\n<data source="step description">\nWrite the release note to notes.txt\n</data>');
+      expect(outcomeRequest.body.messages!.at(-1)).toMatchObject({ role: 'tool', tool_call_id: `call_${toolRequest.index}_0` });
+      expect(JSON.parse(String(outcomeRequest.body.messages!.at(-1)!.content))).toMatchObject({ ok: true, path: 'notes.txt' });
+      expect(userText(synthesisRequest)).toContain('<data source="note: Write the release note to notes.txt">\nnotes.txt written\n</data>');
+    },
+    CLIENT_TEST_TIMEOUT,
+  );
 
-  it('ends a Plan & Execute run "rejected" when the plan is not approved, running nothing', async () => {
-    const requestsBefore = stub.requests.length;
-    replies.push(jsonReply(NOTE_PLAN));
-    const run = await client.getWorkflow('planExecute').createRun();
+  it(
+    'ends a Plan & Execute run "rejected" when the plan is not approved, running nothing',
+    async () => {
+      const requestsBefore = stub.requests.length;
+      replies.push(jsonReply(NOTE_PLAN));
+      const run = await client.getWorkflow('planExecute').createRun();
 
-    expect((await run.startAsync({ inputData: { task: NOTE_TASK, requireApproval: true } })).status).toBe('suspended');
-    const resumed = await run.resumeAsync({ step: 'approve', resumeData: { approved: false } });
+      expect((await run.startAsync({ inputData: { task: NOTE_TASK, requireApproval: true } })).status).toBe('suspended');
+      const resumed = await run.resumeAsync({ step: 'approve', resumeData: { approved: false } });
 
-    expect(resumed.status).toBe('success');
-    const result = (resumed as { result: PlanRunResult }).result;
-    expect(result).toMatchObject({ runId: run.runId, status: 'rejected', finalOutput: '', error: { code: 'PLAN_REJECTED' } });
-    expect(result.steps).toEqual([]);
-    expect(replies).toEqual([]);
-    expect(stub.requests.slice(requestsBefore).map(systemRole)).toEqual(['planner']);
-  }, CLIENT_TEST_TIMEOUT);
+      expect(resumed.status).toBe('success');
+      const result = (resumed as { result: PlanRunResult }).result;
+      expect(result).toMatchObject({ runId: run.runId, status: 'rejected', finalOutput: '', error: { code: 'PLAN_REJECTED' } });
+      expect(result.steps).toEqual([]);
+      expect(replies).toEqual([]);
+      expect(stub.requests.slice(requestsBefore).map(systemRole)).toEqual(['planner']);
+    },
+    CLIENT_TEST_TIMEOUT,
+  );
 });
 
 const chromiumPath = findChromium();

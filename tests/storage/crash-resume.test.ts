@@ -11,7 +11,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-
 const comparable = (result: PlanRunResult) => ({
   status: result.status,
   finalOutput: result.finalOutput,

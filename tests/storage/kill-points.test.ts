@@ -69,40 +69,44 @@ describe('SIGKILL at every boundary of a LibSQL-backed run, resumed by a new pro
     expect(uninterrupted.revisions.map(({ kind, failedStepId }) => [kind, failedStepId])).toEqual([['revise', 'x']]);
   });
 
-  it.each(KILL_POINTS)('loses nothing when killed at $at ($why)', async ({ at, madeBefore, resumesAt }) => {
-    const runId = `killed-at-${at}`;
-    const logFile = join(dir, `${runId}.log`);
-    const first = spawnFixture(FIXTURE, ['start', url, logFile, runId, at]);
-    await first.waitFor('HANG');
-    expect(await first.kill()).toBe('SIGKILL');
+  it.each(KILL_POINTS)(
+    'loses nothing when killed at $at ($why)',
+    async ({ at, madeBefore, resumesAt }) => {
+      const runId = `killed-at-${at}`;
+      const logFile = join(dir, `${runId}.log`);
+      const first = spawnFixture(FIXTURE, ['start', url, logFile, runId, at]);
+      await first.waitFor('HANG');
+      expect(await first.kill()).toBe('SIGKILL');
 
-    // The run is stored and still leased to the dead process: its lease (30 s) has not run out.
-    const planned = !['planner', 'approve'].includes(at);
-    expect(await storedRow(runId)).toEqual({ status: 'running', hasPlan: planned, leaseOwner: expect.stringMatching(ownedBy(first.pid)) });
+      // The run is stored and still leased to the dead process: its lease (30 s) has not run out.
+      const planned = !['planner', 'approve'].includes(at);
+      expect(await storedRow(runId)).toEqual({ status: 'running', hasPlan: planned, leaseOwner: expect.stringMatching(ownedBy(first.pid)) });
 
-    // leaseWaitMs is 0 in the resumer: it would end RUN_LOCKED at once, not wait, if it did not see that the holder died.
-    const resumer = spawnFixture(FIXTURE, ['resume', url, logFile, runId]);
-    const outcome = JSON.parse((await resumer.finished).at(-1)!) as { result?: PlanRunResult; error?: unknown };
-    expect(outcome.error).toBeUndefined();
-    expect(outcome.result?.status).toBe('completed');
-    expect(comparable(outcome.result!)).toEqual(comparable(uninterrupted));
+      // leaseWaitMs is 0 in the resumer: it would end RUN_LOCKED at once, not wait, if it did not see that the holder died.
+      const resumer = spawnFixture(FIXTURE, ['resume', url, logFile, runId]);
+      const outcome = JSON.parse((await resumer.finished).at(-1)!) as { result?: PlanRunResult; error?: unknown };
+      expect(outcome.error).toBeUndefined();
+      expect(outcome.result?.status).toBe('completed');
+      expect(comparable(outcome.result!)).toEqual(comparable(uninterrupted));
 
-    const entries = readProcessLog(logFile);
-    const by = (pid: number) => entries.filter((entry) => entry.pid === pid).map((entry) => entry.what);
-    expect(by(first.pid)).toEqual([...WHOLE_RUN_CALLS.slice(0, madeBefore), `hang ${at}`]);
-    expect(by(resumer.pid)).toEqual(WHOLE_RUN_CALLS.slice(resumesAt));
-    // Done steps never run again: every step executed exactly once across both processes.
-    const executions = entries.filter((entry) => entry.what.startsWith('executor ')).map((entry) => entry.what);
-    expect(executions).toEqual(['executor a', 'executor x', 'executor y', 'executor c']);
-    // The plan is made once, unless the kill came before it was stored.
-    expect(entries.filter((entry) => entry.what === 'planner')).toHaveLength(planned ? 1 : 2);
+      const entries = readProcessLog(logFile);
+      const by = (pid: number) => entries.filter((entry) => entry.pid === pid).map((entry) => entry.what);
+      expect(by(first.pid)).toEqual([...WHOLE_RUN_CALLS.slice(0, madeBefore), `hang ${at}`]);
+      expect(by(resumer.pid)).toEqual(WHOLE_RUN_CALLS.slice(resumesAt));
+      // Done steps never run again: every step executed exactly once across both processes.
+      const executions = entries.filter((entry) => entry.what.startsWith('executor ')).map((entry) => entry.what);
+      expect(executions).toEqual(['executor a', 'executor x', 'executor y', 'executor c']);
+      // The plan is made once, unless the kill came before it was stored.
+      expect(entries.filter((entry) => entry.what === 'planner')).toHaveLength(planned ? 1 : 2);
 
-    const store = new LibSQLRunStore({ url });
-    try {
-      expect((await store.load(runId))?.result).toEqual(outcome.result);
-      expect(await store.listUnfinished()).not.toContain(runId);
-    } finally {
-      store.close();
-    }
-  }, 30_000);
+      const store = new LibSQLRunStore({ url });
+      try {
+        expect((await store.load(runId))?.result).toEqual(outcome.result);
+        expect(await store.listUnfinished()).not.toContain(runId);
+      } finally {
+        store.close();
+      }
+    },
+    30_000,
+  );
 });

@@ -9,7 +9,6 @@ import { emptyRecord } from '../helpers/run-records.ts';
 const dir = mkdtempSync(join(tmpdir(), 'plan-execute-libsql-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-
 describe('LibSQLRunStore', () => {
   it('saves, replaces and loads records in a file that a second connection reads', async () => {
     const url = `file:${join(dir, 'runs.db')}`;

@@ -8,7 +8,6 @@ let cluster: PostgresCluster | undefined;
 beforeAll(async () => void (cluster = await startPostgres()), 60_000);
 afterAll(() => cluster?.stop());
 
-
 describe('PostgresRunStore', () => {
   it('saves, replaces and loads records that a second connection reads', async () => {
     const writer = new PostgresRunStore({ connectionString: cluster!.connectionString });
@@ -42,7 +41,9 @@ describe('PostgresRunStore', () => {
       const store = new PostgresRunStore({ pool });
       await store.save(emptyRecord('pooled', 'running'));
       await store.close();
-      const { rows } = await pool.query<{ status: string; task: string }>("SELECT status, record->>'task' AS task FROM plan_execute_runs WHERE run_id = 'pooled'");
+      const { rows } = await pool.query<{ status: string; task: string }>(
+        "SELECT status, record->>'task' AS task FROM plan_execute_runs WHERE run_id = 'pooled'",
+      );
       expect(rows).toEqual([{ status: 'running', task: 'task pooled' }]);
     } finally {
       await pool.end();

@@ -19,19 +19,28 @@ afterAll(async () => {
 
 const stores: Array<[string, () => { store: LeasedRunStore; close: () => Promise<void> | void }]> = [
   ['InMemoryRunStore', () => ({ store: new InMemoryRunStore(), close: () => undefined })],
-  ['LibSQLRunStore', () => {
-    const store = new LibSQLRunStore({ url: `file:${join(dir, `${Math.random()}.db`)}` });
-    return { store, close: () => store.close() };
-  }],
-  ['PostgresRunStore', () => {
-    const store = new PostgresRunStore({ connectionString: cluster!.connectionString });
-    return { store, close: () => store.close() };
-  }],
+  [
+    'LibSQLRunStore',
+    () => {
+      const store = new LibSQLRunStore({ url: `file:${join(dir, `${Math.random()}.db`)}` });
+      return { store, close: () => store.close() };
+    },
+  ],
+  [
+    'PostgresRunStore',
+    () => {
+      const store = new PostgresRunStore({ connectionString: cluster!.connectionString });
+      return { store, close: () => store.close() };
+    },
+  ],
 ];
 
 /** The error a promise rejects with. */
 async function refusalOf(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(() => 'resolved', (error: unknown) => error);
+  return promise.then(
+    () => 'resolved',
+    (error: unknown) => error,
+  );
 }
 
 describe.each(stores)('%s leases and fenced writes', (_name, open) => {

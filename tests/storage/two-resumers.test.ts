@@ -71,7 +71,12 @@ describe.each(Object.keys(BACKENDS))('two resumers of one run in separate proces
   beforeAll(() => void (backend = BACKENDS[name]!()));
 
   /** Checks the log and the store once the race is over: each remaining call made once, by the winner; the completed record stored. */
-  async function expectOneExecution(logFile: string, runId: string, { first, winner, loser }: { first: number; winner: number; loser: number }, result: PlanRunResult) {
+  async function expectOneExecution(
+    logFile: string,
+    runId: string,
+    { first, winner, loser }: { first: number; winner: number; loser: number },
+    result: PlanRunResult,
+  ) {
     const entries = readProcessLog(logFile);
     const by = (pid: number) => entries.filter((entry) => entry.pid === pid).map((entry) => entry.what);
     expect(by(first)).toEqual(['planner', 'approve', 'executor a', 'hang between-steps']);
@@ -94,7 +99,11 @@ describe.each(Object.keys(BACKENDS))('two resumers of one run in separate proces
     const { winner, loser } = await race(backend, logFile, runId, 0);
     // The winner is still inside step x: the loser was refused while the run was held, not after it ended.
     const refused = await outcomeOf(loser);
-    expect(refused.error).toEqual({ code: 'RUN_LOCKED', message: expect.stringContaining(`Run "${runId}" is held by`), owner: expect.stringMatching(ownedBy(winner.pid)) });
+    expect(refused.error).toEqual({
+      code: 'RUN_LOCKED',
+      message: expect.stringContaining(`Run "${runId}" is held by`),
+      owner: expect.stringMatching(ownedBy(winner.pid)),
+    });
     winner.send('release');
     const won = await outcomeOf(winner);
     expect(won.result?.status).toBe('completed');

@@ -111,15 +111,7 @@ describe('the Plan & Execute workflow killed with SIGKILL inside a parallel exec
     expect(trail(firstPid, 'a')).toEqual(['model executor a', 'tool a', 'model executor a']);
     expect(trail(firstPid, 'b')).toEqual(['model executor b', 'tool b']);
     // Process 2: b again from its start, then c, then the synthesis; nothing of a, no planner.
-    expect(by(secondPid)).toEqual([
-      'model executor b',
-      'tool b',
-      'model executor b',
-      'model executor c',
-      'tool c',
-      'model executor c',
-      'model synthesizer',
-    ]);
+    expect(by(secondPid)).toEqual(['model executor b', 'tool b', 'model executor b', 'model executor c', 'tool c', 'model executor c', 'model synthesizer']);
   });
 
   it('does not re-run the workflow steps completed before the crash', () => {
@@ -150,9 +142,35 @@ describe('the Plan & Execute workflow killed with SIGKILL inside a parallel exec
   // b's attempt 1 was stored before it ran; the crash cut it off, so the restart counts it (and the
   // crash) and runs b as attempt 2: a step that kills its process cannot loop forever.
   it("counts b's attempt cut off by the crash, and the crash", () => {
-    expect(attemptsOf(whole.result)).toEqual({ plan: [['a', 1], ['b', 1], ['c', 1]], steps: [['a', 1], ['b', 1], ['c', 1]] });
-    expect(attemptsOf(restarted.result)).toEqual({ plan: [['a', 1], ['b', 2], ['c', 1]], steps: [['a', 1], ['b', 2], ['c', 1]] });
-    expect(restarted.result.plan.map(({ id, crashes }) => [id, crashes])).toEqual([['a', undefined], ['b', 1], ['c', undefined]]);
+    expect(attemptsOf(whole.result)).toEqual({
+      plan: [
+        ['a', 1],
+        ['b', 1],
+        ['c', 1],
+      ],
+      steps: [
+        ['a', 1],
+        ['b', 1],
+        ['c', 1],
+      ],
+    });
+    expect(attemptsOf(restarted.result)).toEqual({
+      plan: [
+        ['a', 1],
+        ['b', 2],
+        ['c', 1],
+      ],
+      steps: [
+        ['a', 1],
+        ['b', 2],
+        ['c', 1],
+      ],
+    });
+    expect(restarted.result.plan.map(({ id, crashes }) => [id, crashes])).toEqual([
+      ['a', undefined],
+      ['b', 1],
+      ['c', undefined],
+    ]);
   });
 
   it('leaves the run stored as finished in both stores', async () => {

@@ -132,9 +132,7 @@ describe('createScriptedModel', () => {
     const failure = agent.generate('second   question\n  please');
 
     await expect(failure).rejects.toThrow(ScriptExhaustedError);
-    await expect(failure).rejects.toThrow(
-      `Scripted model 'planner' ran out of responses after 1 call; last prompt: "second question please"`,
-    );
+    await expect(failure).rejects.toThrow(`Scripted model 'planner' ran out of responses after 1 call; last prompt: "second question please"`);
     expect(model.calls).toHaveLength(2);
   });
 
@@ -157,10 +155,7 @@ describe('createScriptedModel', () => {
   });
 
   it('reports the scripted usage, summed over steps', async () => {
-    const model = createScriptedModel([
-      toolCall('add', { a: 2, b: 3 }, { usage: { input: 7, output: 3 } }),
-      text('5', { input: 11, output: 5 }),
-    ]);
+    const model = createScriptedModel([toolCall('add', { a: 2, b: 3 }, { usage: { input: 7, output: 3 } }), text('5', { input: 11, output: 5 })]);
 
     const res = await agentWith(model).generate('2 + 3?');
 

@@ -38,7 +38,8 @@ export async function demoCommand(args: readonly string[], io: CliIo): Promise<n
   const releases: ReleaseRunResult[] = [];
   for (const [index, { version, story }] of DEMO_RELEASES.entries()) {
     const request: ReleaseRequest = { version, env: 'staging', latencyMs };
-    if (mode !== 'json') writeLine(io.stdout, `${index > 0 ? '\n' : ''}${colors.bold(`== ${index + 1}/${DEMO_RELEASES.length} release ${version} to staging: ${story} ==`)}`);
+    if (mode !== 'json')
+      writeLine(io.stdout, `${index > 0 ? '\n' : ''}${colors.bold(`== ${index + 1}/${DEMO_RELEASES.length} release ${version} to staging: ${story} ==`)}`);
     const { release, interrupted } = await performRelease(request, mode, io);
     releases.push(release);
     if (interrupted) break;

@@ -70,7 +70,8 @@ export async function performRelease(request: ReleaseRequest, mode: OutputMode, 
 function parseServices(raw: string | undefined): string[] | undefined {
   if (raw === undefined) return undefined;
   const services = raw.split(',').map((service) => service.trim());
-  if (services.some((service) => service === '')) throw new UsageError(`--services must be a comma-separated list of names, got ${JSON.stringify(raw)}`, RELEASE_USAGE);
+  if (services.some((service) => service === ''))
+    throw new UsageError(`--services must be a comma-separated list of names, got ${JSON.stringify(raw)}`, RELEASE_USAGE);
   return services;
 }
 

@@ -62,5 +62,5 @@ export function assembleReport(sections: readonly ReportSection[], note: string)
     return `## ${heading}\n\n${bullets}`;
   });
   const sources = citedSources(sections).map((label) => `- ${label}`);
-  return [`# ${REPORT_TITLE}`, `_${note}_`, ...body, `## ${SOURCES_HEADING}\n\n${sources.join('\n')}`].join('\n\n') + '\n';
+  return `${[`# ${REPORT_TITLE}`, `_${note}_`, ...body, `## ${SOURCES_HEADING}\n\n${sources.join('\n')}`].join('\n\n')}\n`;
 }

@@ -95,7 +95,10 @@ export function createScriptedAdoptionModels(): ScriptedAdoptionModels {
   const executorCalls = (RESEARCH_TOPICS.length + 1) * 2;
   return {
     planner: createScriptedModel([scriptPlan(offlineReportPlan())], { name: 'adoption-planner' }),
-    executor: createScriptedModel(Array.from({ length: executorCalls }, () => executorReply), { name: 'adoption-executor' }),
+    executor: createScriptedModel(
+      Array.from({ length: executorCalls }, () => executorReply),
+      { name: 'adoption-executor' },
+    ),
     synthesizer: createScriptedModel([text(OFFLINE_SUMMARY)], { name: 'adoption-synthesizer' }),
   };
 }

@@ -22,9 +22,7 @@ export const SNIPPET_LENGTH = 240;
 
 // Words that carry no topic: dropped from documents and queries alike so that a query such as
 // "the barriers to adoption" ranks by "barriers" and "adoption" only.
-const STOP_WORDS = new Set(
-  'a an and are as at be by for from has have in is it its of on or than that the their this to was were what which with'.split(' '),
-);
+const STOP_WORDS = new Set('a an and are as at be by for from has have in is it its of on or than that the their this to was were what which with'.split(' '));
 
 /** Lower-cased term, or null for a stop word. */
 function processTerm(term: string): string | null {

@@ -19,7 +19,13 @@ export const SCAFFOLD_PLAN = {
     step('venv', 'Create a virtual environment in .venv with python3 -m venv', '.venv/bin/python runs', ['structure'], 'runCommand'),
     step('main', 'Write app/main.py: a FastAPI app with GET /health returning {"status": "ok"}', 'app/main.py written', ['structure'], 'writeFile'),
     step('install', 'Install fastapi and uvicorn into .venv with .venv/bin/python -m pip install', 'pip reports both installed', ['venv'], 'runCommand'),
-    step('dockerfile', 'Write a Dockerfile that installs the same packages and serves app.main:app with uvicorn', 'Dockerfile written', ['install'], 'writeFile'),
+    step(
+      'dockerfile',
+      'Write a Dockerfile that installs the same packages and serves app.main:app with uvicorn',
+      'Dockerfile written',
+      ['install'],
+      'writeFile',
+    ),
     step('readme', 'Write README.md: layout, how to run, how to build the image', 'README.md written', ['main', 'dockerfile'], 'writeFile'),
   ],
 };
@@ -32,7 +38,13 @@ export const SCAFFOLD_REVISION = {
     'requirements.txt, have the Dockerfile install from it, and tell the reader in README.md to run pip install -r requirements.txt when online.',
   steps: [
     step('requirements', 'Write requirements.txt listing fastapi and uvicorn', 'requirements.txt written', [], 'writeFile'),
-    step('dockerfile', 'Write a Dockerfile that installs requirements.txt and serves app.main:app with uvicorn', 'Dockerfile written', ['requirements'], 'writeFile'),
+    step(
+      'dockerfile',
+      'Write a Dockerfile that installs requirements.txt and serves app.main:app with uvicorn',
+      'Dockerfile written',
+      ['requirements'],
+      'writeFile',
+    ),
     step('readme', 'Write README.md with a note to run pip install -r requirements.txt when online', 'README.md written', ['main', 'dockerfile'], 'writeFile'),
   ],
 };
@@ -114,5 +126,8 @@ export function scriptedScaffoldExecutor() {
     if (actions.length === 0) return scriptStepOutcome({ success: false, output: '', error: `The scripted executor has no actions for step "${stepId}"` });
     return scriptStepOutcome({ success: true, output: lines.join('\n'), error: null });
   };
-  return createScriptedModel(Array.from({ length: 60 }, () => answer), { name: 'scaffold-executor' });
+  return createScriptedModel(
+    Array.from({ length: 60 }, () => answer),
+    { name: 'scaffold-executor' },
+  );
 }

@@ -23,8 +23,14 @@ export interface CannedFailure {
  */
 export const CANNED_RELEASES: Readonly<Record<string, { readonly sha: string; readonly failures: readonly CannedFailure[] }>> = Object.freeze({
   '1.4.2': { sha: '9e1c4b7', failures: [] },
-  '1.4.3': { sha: '3f9c2e1', failures: [{ stage: 'smoke', pattern: 'missing_migration', detail: 'column invoices.status does not exist', services: ['web'], fixable: true }] },
-  '1.5.0': { sha: 'b04d6aa', failures: [{ stage: 'verify', pattern: 'downstream_db_unreachable', detail: 'orders-db did not answer within 5 s', services: 'all', fixable: false }] },
+  '1.4.3': {
+    sha: '3f9c2e1',
+    failures: [{ stage: 'smoke', pattern: 'missing_migration', detail: 'column invoices.status does not exist', services: ['web'], fixable: true }],
+  },
+  '1.5.0': {
+    sha: 'b04d6aa',
+    failures: [{ stage: 'verify', pattern: 'downstream_db_unreachable', detail: 'orders-db did not answer within 5 s', services: 'all', fixable: false }],
+  },
 });
 
 /** Per-call options every adapter method takes, as a real client would: the signal cancels the call. */
@@ -82,7 +88,7 @@ type Records = { calls: AdapterCall[]; appliedFixes: ReleaseAdapters['appliedFix
 /** One run's records, and `track`: log a call, wait out the latency (cancellable), then do its work. */
 function recorder(latencyMs: number) {
   const records: Records = { calls: [], appliedFixes: [], deployments: [] };
-  const track = async <T,>(operation: AdapterCall['operation'], args: string[], options: AdapterCallOptions | undefined, work: () => T): Promise<T> => {
+  const track = async <T>(operation: AdapterCall['operation'], args: string[], options: AdapterCallOptions | undefined, work: () => T): Promise<T> => {
     const index = records.calls.push({ operation, args, startedAt: Date.now(), finishedAt: null }) - 1;
     const signal = options?.abortSignal;
     signal?.throwIfAborted();
@@ -106,12 +112,15 @@ export function createReleaseAdapters({ latencyMs = 0, releases = CANNED_RELEASE
   const isFixed = (version: string, service: string, pattern: string) =>
     state.appliedFixes.some((fix) => fix.version === version && fix.service === service && fix.fix === pattern);
   const failureOf = (stage: CannedFailure['stage'], version: string, service: string) =>
-    releases[version]?.failures.find((failure) => failure.stage === stage && hits(failure, service) && !(failure.fixable && isFixed(version, service, failure.pattern)));
+    releases[version]?.failures.find(
+      (failure) => failure.stage === stage && hits(failure, service) && !(failure.fixable && isFixed(version, service, failure.pattern)),
+    );
   return {
     [BRAND]: true,
     ci: { fetchBuild: (version, options) => track('fetchBuild', [version], options, () => fetchBuild(releases, version)) },
     smoke: {
-      run: (version, service, options) => track('runSmoke', [version, service], options, () => smokeReport(releases, version, service, failureOf('smoke', version, service))),
+      run: (version, service, options) =>
+        track('runSmoke', [version, service], options, () => smokeReport(releases, version, service, failureOf('smoke', version, service))),
       applyFix: (version, service, fix, options) =>
         track('applyFix', [version, service, fix], options, (): FixReport => {
           const subject = `${service}@${version}`;
@@ -144,7 +153,9 @@ const hits = (failure: CannedFailure, service: string) => failure.services === '
 
 function fetchBuild(releases: typeof CANNED_RELEASES, version: string): BuildInfo {
   const release = releases[version];
-  return release ? { sha: release.sha, artifact: `registry.example.com/shop:${version}`, status: 'success' } : { sha: null, artifact: null, status: 'not_found' };
+  return release
+    ? { sha: release.sha, artifact: `registry.example.com/shop:${version}`, status: 'success' }
+    : { sha: null, artifact: null, status: 'not_found' };
 }
 
 function smokeReport(releases: typeof CANNED_RELEASES, version: string, service: string, failure: CannedFailure | undefined): SmokeReport {

@@ -44,10 +44,20 @@ export interface ReleaseAgents {
  * @example const agents = createReleaseAgents({ planner: openai('gpt-4o-mini'), executor: openai('gpt-4o-mini') });
  * await runRelease('1.4.3', 'staging', { agents });
  */
-export function createReleaseAgents(models: { planner: DynamicArgument<MastraModelConfig>; executor: DynamicArgument<MastraModelConfig>; replanner?: DynamicArgument<MastraModelConfig> }): Required<ReleaseAgents> {
+export function createReleaseAgents(models: {
+  planner: DynamicArgument<MastraModelConfig>;
+  executor: DynamicArgument<MastraModelConfig>;
+  replanner?: DynamicArgument<MastraModelConfig>;
+}): Required<ReleaseAgents> {
   const { planner, executor, replanner = planner } = models;
   return {
-    planner: new Agent({ id: 'release-planner', name: 'Release planner', description: 'Writes release plans.', instructions: PLANNER_INSTRUCTIONS, model: planner }),
+    planner: new Agent({
+      id: 'release-planner',
+      name: 'Release planner',
+      description: 'Writes release plans.',
+      instructions: PLANNER_INSTRUCTIONS,
+      model: planner,
+    }),
     executor: new Agent({
       id: 'release-executor',
       name: 'Release executor',
@@ -56,7 +66,13 @@ export function createReleaseAgents(models: { planner: DynamicArgument<MastraMod
       model: executor,
       tools: createReleaseTools(),
     }),
-    replanner: new Agent({ id: 'release-replanner', name: 'Release replanner', description: 'Decides what happens after a failed release step.', instructions: REPLANNER_INSTRUCTIONS, model: replanner }),
+    replanner: new Agent({
+      id: 'release-replanner',
+      name: 'Release replanner',
+      description: 'Decides what happens after a failed release step.',
+      instructions: REPLANNER_INSTRUCTIONS,
+      model: replanner,
+    }),
   };
 }
 
@@ -70,8 +86,20 @@ export function agentRoles(agents: ReleaseAgents, adapters: ReleaseAdapters, too
   const requestContext = releaseRequestContext(adapters);
   const native = { mode: 'native' } as const;
   return {
-    plan: (request) => generateStructured(agents.planner, planPrompt(request, tools), ReleasePlanSchema, { ...native, role: 'planner', kind: 'plan', abortSignal: request.abortSignal }),
-    replan: (request) => generateStructured(replanner, replanPrompt(request), ReleaseReplanDecisionSchema, { ...native, role: 'replanner', kind: 'replan', abortSignal: request.abortSignal }),
+    plan: (request) =>
+      generateStructured(agents.planner, planPrompt(request, tools), ReleasePlanSchema, {
+        ...native,
+        role: 'planner',
+        kind: 'plan',
+        abortSignal: request.abortSignal,
+      }),
+    replan: (request) =>
+      generateStructured(replanner, replanPrompt(request), ReleaseReplanDecisionSchema, {
+        ...native,
+        role: 'replanner',
+        kind: 'replan',
+        abortSignal: request.abortSignal,
+      }),
     async execute({ target, meta, request }) {
       const { abortSignal, maxIterations } = request;
       const call = toolCallOf(request.step.id, meta, target);
@@ -81,7 +109,9 @@ export function agentRoles(agents: ReleaseAgents, adapters: ReleaseAdapters, too
       const options = { ...native, role: 'executor', kind: 'step-outcome', abortSignal, maxTurns: maxIterations, requestContext } as const;
       const reply = await callStructured(agents.executor, prompt, StepOutcomeSchema, options);
       const spent = turnBudgetError(reply, maxIterations);
-      const { value, repairs } = spent ? { value: { success: false, output: '', error: spent }, repairs: [] } : readStructured('executor', 'step-outcome', reply, StepOutcomeSchema);
+      const { value, repairs } = spent
+        ? { value: { success: false, output: '', error: spent }, repairs: [] }
+        : readStructured('executor', 'step-outcome', reply, StepOutcomeSchema);
       return { value, usage: reply.usage, toolCalls: reply.toolCalls, mode: reply.mode, repairs };
     },
   };

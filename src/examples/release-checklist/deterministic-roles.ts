@@ -49,7 +49,9 @@ export function describeToolResult(tool: ReleaseToolName, input: unknown, output
     case 'fetchBuild': {
       const { version } = FetchBuildInputSchema.parse(input);
       const build = BuildInfoSchema.parse(output);
-      return build.status === 'success' ? passed(`build ${version} is green: sha ${build.sha}, artifact ${build.artifact}`) : failed(`CI has no build of version ${version} (status: ${build.status})`);
+      return build.status === 'success'
+        ? passed(`build ${version} is green: sha ${build.sha}, artifact ${build.artifact}`)
+        : failed(`CI has no build of version ${version} (status: ${build.status})`);
     }
     case 'deploy': {
       const { version, service, env } = DeployInputSchema.parse(input);

@@ -1,4 +1,13 @@
-import { ModelOutputError, type CompletedStep, type Executor, type Planner, type RoleReply, type StepReply, type StepRequest, type Synthesizer } from '../../index.ts';
+import {
+  ModelOutputError,
+  type CompletedStep,
+  type Executor,
+  type Planner,
+  type RoleReply,
+  type StepReply,
+  type StepRequest,
+  type Synthesizer,
+} from '../../index.ts';
 import { ZERO_USAGE } from '../../engine/usage.ts';
 import { fromEngineStep, releaseMetaOf, releasePlanIssues, toEnginePlan } from './release-plan.ts';
 import { decisionIssues, toEngineDecision, type ReleaseCompletedStep, type ReleaseReplanRequest } from './replan-policy.ts';
@@ -56,7 +65,15 @@ export function toEnginePorts(roles: ReleaseRoles, target: ReleaseTarget, onDeci
       return { ...reply, value: toEnginePlan(reply.value) };
     },
     async replan({ completed, failedStep, error, remaining, feedback, abortSignal }) {
-      const request = { target, completed: completed.map(toCompleted), failedStep: fromEngineStep(failedStep), error, remaining: remaining.map(fromEngineStep), feedback, abortSignal };
+      const request = {
+        target,
+        completed: completed.map(toCompleted),
+        failedStep: fromEngineStep(failedStep),
+        error,
+        remaining: remaining.map(fromEngineStep),
+        feedback,
+        abortSignal,
+      };
       const reply = await roles.replan(request);
       const issues = decisionIssues(reply.value, request);
       if (issues.length) throw new ModelOutputError('replanner', JSON.stringify(reply.value), issues, reply.usage);

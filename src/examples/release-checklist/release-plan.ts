@@ -1,5 +1,13 @@
 import type { Plan, PlanStep } from '../../index.ts';
-import { ReleaseStepMetaSchema, TOOL_FOR_KIND, type ReleasePlan, type ReleasePlanStep, type ReleaseStepKind, type ReleaseStepMeta, type ReleaseTarget } from './schemas.ts';
+import {
+  ReleaseStepMetaSchema,
+  TOOL_FOR_KIND,
+  type ReleasePlan,
+  type ReleasePlanStep,
+  type ReleaseStepKind,
+  type ReleaseStepMeta,
+  type ReleaseTarget,
+} from './schemas.ts';
 
 /** The task text the engine (and every model prompt) carries for `target`. */
 export function releaseTask({ version, env, services }: ReleaseTarget): string {
@@ -12,13 +20,41 @@ export function releaseTask({ version, env, services }: ReleaseTarget): string {
  */
 export function draftReleasePlan({ version, env, services }: ReleaseTarget): ReleasePlan {
   const steps: ReleasePlanStep[] = [
-    { id: 'build', kind: 'build', targetService: null, description: `Fetch the CI build of ${version} and check it is green`, toolHint: 'fetchBuild', dependsOn: [] },
+    {
+      id: 'build',
+      kind: 'build',
+      targetService: null,
+      description: `Fetch the CI build of ${version} and check it is green`,
+      toolHint: 'fetchBuild',
+      dependsOn: [],
+    },
   ];
   for (const service of services) {
     steps.push(
-      { id: `smoke-${service}`, kind: 'smoke', targetService: service, description: `Run the smoke suite of ${version} against ${service}`, toolHint: 'runSmoke', dependsOn: ['build'] },
-      { id: `deploy-${service}`, kind: 'deploy', targetService: service, description: `Deploy ${version} of ${service} to ${env}`, toolHint: 'deploy', dependsOn: [`smoke-${service}`] },
-      { id: `verify-${service}`, kind: 'verify', targetService: service, description: `Check ${service} is healthy on ${version}`, toolHint: 'checkHealth', dependsOn: [`deploy-${service}`] },
+      {
+        id: `smoke-${service}`,
+        kind: 'smoke',
+        targetService: service,
+        description: `Run the smoke suite of ${version} against ${service}`,
+        toolHint: 'runSmoke',
+        dependsOn: ['build'],
+      },
+      {
+        id: `deploy-${service}`,
+        kind: 'deploy',
+        targetService: service,
+        description: `Deploy ${version} of ${service} to ${env}`,
+        toolHint: 'deploy',
+        dependsOn: [`smoke-${service}`],
+      },
+      {
+        id: `verify-${service}`,
+        kind: 'verify',
+        targetService: service,
+        description: `Check ${service} is healthy on ${version}`,
+        toolHint: 'checkHealth',
+        dependsOn: [`deploy-${service}`],
+      },
     );
   }
   return {
@@ -52,8 +88,10 @@ export function releasePlanIssues(plan: ReleasePlan, target: ReleaseTarget): str
 export function releaseStepIssues(step: ReleasePlanStep, target: ReleaseTarget, source: 'plan' | 'replan'): string[] {
   const issues: string[] = [];
   if (step.kind === 'fix' && source === 'plan') issues.push(`Step "${step.id}" is a fix step; only the replanner inserts fix steps.`);
-  if (step.toolHint !== TOOL_FOR_KIND[step.kind]) issues.push(`Step "${step.id}" is a ${step.kind} step; its toolHint must be "${TOOL_FOR_KIND[step.kind]}", not "${step.toolHint}".`);
-  if (step.kind === 'build' && step.targetService !== null) issues.push(`Step "${step.id}" is the build, which every service shares; its targetService must be null.`);
+  if (step.toolHint !== TOOL_FOR_KIND[step.kind])
+    issues.push(`Step "${step.id}" is a ${step.kind} step; its toolHint must be "${TOOL_FOR_KIND[step.kind]}", not "${step.toolHint}".`);
+  if (step.kind === 'build' && step.targetService !== null)
+    issues.push(`Step "${step.id}" is the build, which every service shares; its targetService must be null.`);
   if (step.kind !== 'build' && (step.targetService === null || !target.services.includes(step.targetService))) {
     issues.push(`Step "${step.id}" targets ${JSON.stringify(step.targetService)}; use one of ${target.services.map((service) => `"${service}"`).join(', ')}.`);
   }
@@ -71,7 +109,14 @@ const EXPECTED_OUTPUT: Readonly<Record<ReleaseStepKind, string>> = Object.freeze
 /** A release step as the engine runs it: kind and service travel in `meta` (with the pattern, for a fix step). */
 export function toEngineStep(step: ReleasePlanStep, fix?: string): PlanStep {
   const meta: ReleaseStepMeta = { kind: step.kind, targetService: step.targetService, ...(fix === undefined ? {} : { fix }) };
-  return { id: step.id, description: step.description, expectedOutput: EXPECTED_OUTPUT[step.kind], dependsOn: [...step.dependsOn], toolHint: step.toolHint, meta };
+  return {
+    id: step.id,
+    description: step.description,
+    expectedOutput: EXPECTED_OUTPUT[step.kind],
+    dependsOn: [...step.dependsOn],
+    toolHint: step.toolHint,
+    meta,
+  };
 }
 
 /** A release plan as the engine runs it. */

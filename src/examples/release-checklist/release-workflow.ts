@@ -39,7 +39,12 @@ export function createReleaseWorkflow({ id = 'release-checklist' }: { id?: strin
       return structuredClone(result) as z.infer<typeof ReleaseOutputSchema>;
     },
   });
-  return createWorkflow({ id, description: 'Offline release checklist with replanning (no model needed).', inputSchema: ReleaseInputSchema, outputSchema: ReleaseOutputSchema })
+  return createWorkflow({
+    id,
+    description: 'Offline release checklist with replanning (no model needed).',
+    inputSchema: ReleaseInputSchema,
+    outputSchema: ReleaseOutputSchema,
+  })
     .then(release)
     .commit();
 }

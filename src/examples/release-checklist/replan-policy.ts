@@ -52,7 +52,8 @@ export function decideReplan({ target, failedStep, error, completed }: ReleaseRe
   if (failedStep.kind === 'smoke' && service !== null) {
     const pattern = knownSmokeFailure(error);
     if (pattern === null) return abort(`The smoke suite of ${subject} failed with no known remedy: ${error}`);
-    if (completed.some((step) => step.id === `fix-${service}`)) return abort(`The smoke suite of ${subject} still fails after the ${pattern} fix; a human has to look.`);
+    if (completed.some((step) => step.id === `fix-${service}`))
+      return abort(`The smoke suite of ${subject} still fails after the ${pattern} fix; a human has to look.`);
     const description = `Apply the ${pattern} fix to ${service} for ${target.version}`;
     return {
       action: 'insert_fix',
@@ -72,10 +73,13 @@ export function decisionIssues(decision: ReleaseReplanDecision, request: Pick<Re
   const { fixStep } = decision;
   if (!fixStep) return ['fixStep: required when action is "insert_fix".'];
   if (failedStep.kind !== 'smoke') return [`insert_fix only follows a failed smoke step; "${failedStep.id}" is a ${failedStep.kind} step.`];
-  if (knownSmokeFailure(error) === null) return [`insert_fix needs a known failure pattern (${KNOWN_SMOKE_FIXES.join(', ')}); the error of "${failedStep.id}" names none.`];
+  if (knownSmokeFailure(error) === null)
+    return [`insert_fix needs a known failure pattern (${KNOWN_SMOKE_FIXES.join(', ')}); the error of "${failedStep.id}" names none.`];
   return [
     ...(fixStep.kind === 'fix' ? [] : [`fixStep.kind: expected "fix", got "${fixStep.kind}".`]),
-    ...(fixStep.targetService === failedStep.targetService ? [] : [`fixStep.targetService: expected "${failedStep.targetService}", the failed step's service.`]),
+    ...(fixStep.targetService === failedStep.targetService
+      ? []
+      : [`fixStep.targetService: expected "${failedStep.targetService}", the failed step's service.`]),
     ...releaseStepIssues(fixStep, target, 'replan'),
   ];
 }

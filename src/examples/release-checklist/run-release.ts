@@ -6,7 +6,15 @@ import { agentRoles, type ReleaseAgents } from './agents.ts';
 import { deterministicRoles } from './deterministic-roles.ts';
 import { toEnginePorts } from './engine-ports.ts';
 import { fromEngineStep, releaseMetaOf, releaseTask } from './release-plan.ts';
-import { ReleaseEnvSchema, type ReleaseEnv, type ReleasePlan, type ReleaseReplanDecision, type ReleaseStepMeta, type ReleaseStepResult, type ReleaseTarget } from './schemas.ts';
+import {
+  ReleaseEnvSchema,
+  type ReleaseEnv,
+  type ReleasePlan,
+  type ReleaseReplanDecision,
+  type ReleaseStepMeta,
+  type ReleaseStepResult,
+  type ReleaseTarget,
+} from './schemas.ts';
 import { releaseToolCatalogue } from './tools.ts';
 
 /** Options of `runRelease`. */
@@ -89,20 +97,29 @@ const SERVICE_NAME = /^[a-z0-9][a-z0-9-]*$/;
 const VERSION = /^[0-9A-Za-z][0-9A-Za-z.+-]*$/;
 
 /** Checks the arguments of `runRelease` before anything runs; throws InvalidOptionsError naming the bad value. */
-function resolveReleaseOptions(version: unknown, env: unknown, options: RunReleaseOptions): { target: ReleaseTarget; adapters: ReleaseAdapters; agents: ReleaseAgents | undefined } {
+function resolveReleaseOptions(
+  version: unknown,
+  env: unknown,
+  options: RunReleaseOptions,
+): { target: ReleaseTarget; adapters: ReleaseAdapters; agents: ReleaseAgents | undefined } {
   const { services = ['web'], agents, adapters = createReleaseAdapters() } = options;
-  if (typeof version !== 'string' || !VERSION.test(version)) throw new InvalidOptionsError(`Expected \`version\` to be a version such as "1.4.3", got ${describeValue(version)}`);
+  if (typeof version !== 'string' || !VERSION.test(version))
+    throw new InvalidOptionsError(`Expected \`version\` to be a version such as "1.4.3", got ${describeValue(version)}`);
   const parsedEnv = ReleaseEnvSchema.safeParse(env);
   if (!parsedEnv.success) throw new InvalidOptionsError(`Expected \`env\` to be "staging" or "production", got ${describeValue(env)}`);
-  if (!Array.isArray(services) || services.length === 0) throw new InvalidOptionsError(`Expected \`services\` to be a non-empty array of service names, got ${describeValue(services)}`);
+  if (!Array.isArray(services) || services.length === 0)
+    throw new InvalidOptionsError(`Expected \`services\` to be a non-empty array of service names, got ${describeValue(services)}`);
   const bad = services.find((service) => typeof service !== 'string' || !SERVICE_NAME.test(service));
-  if (bad !== undefined) throw new InvalidOptionsError(`Expected every service to be a name such as "web" (lowercase letters, digits, dashes), got ${describeValue(bad)}`);
+  if (bad !== undefined)
+    throw new InvalidOptionsError(`Expected every service to be a name such as "web" (lowercase letters, digits, dashes), got ${describeValue(bad)}`);
   const repeated = services.find((service, index) => services.indexOf(service) !== index);
   if (repeated !== undefined) throw new InvalidOptionsError(`Expected \`services\` to name each service once, got "${repeated}" twice`);
   for (const role of ['planner', 'executor', 'replanner'] as const) {
     const agent = agents?.[role];
     if (agents && !(agent instanceof Agent) && !(role === 'replanner' && agent === undefined)) {
-      throw new InvalidOptionsError(`Expected \`agents.${role}\` to be a Mastra Agent${role === 'replanner' ? ' or undefined' : ''}, got ${describeValue(agent)}`);
+      throw new InvalidOptionsError(
+        `Expected \`agents.${role}\` to be a Mastra Agent${role === 'replanner' ? ' or undefined' : ''}, got ${describeValue(agent)}`,
+      );
     }
   }
   if (!isReleaseAdapters(adapters)) throw new InvalidOptionsError(`Expected \`adapters\` to come from createReleaseAdapters(), got ${describeValue(adapters)}`);
@@ -113,18 +130,32 @@ function resolveReleaseOptions(version: unknown, env: unknown, options: RunRelea
 function toReleaseResult(target: ReleaseTarget, run: PlanRunResult, decisions: readonly ReleaseReplanDecision[]): ReleaseRunResult {
   // A step keeps its id and meta across revisions; a step a revision replaced is only in the plan versions before it.
   const metas = new Map<string, ReleaseStepMeta>();
-  for (const step of [...(run.initialPlan?.steps ?? []), ...run.revisions.flatMap((revision) => revision.stepsBefore), ...run.plan]) metas.set(step.id, releaseMetaOf(step));
+  for (const step of [...(run.initialPlan?.steps ?? []), ...run.revisions.flatMap((revision) => revision.stepsBefore), ...run.plan])
+    metas.set(step.id, releaseMetaOf(step));
   const results = run.steps.map((attempt): ReleaseStepResult => {
     const meta = metas.get(attempt.stepId);
     if (!meta) throw new Error(`Step "${attempt.stepId}" ran but is in no plan`);
-    return { stepId: attempt.stepId, kind: meta.kind, targetService: meta.targetService, success: attempt.status === 'done', output: attempt.output ?? '', error: attempt.error };
+    return {
+      stepId: attempt.stepId,
+      kind: meta.kind,
+      targetService: meta.targetService,
+      success: attempt.status === 'done',
+      output: attempt.output ?? '',
+      error: attempt.error,
+    };
   });
   const { initialPlan } = run;
   return {
     status: run.status === 'completed' ? 'succeeded' : 'aborted',
     replanned: decisions.length > 0,
     results,
-    plan: initialPlan && { version: target.version, env: target.env, goal: initialPlan.goal, steps: run.plan.map(fromEngineStep), rationale: initialPlan.rationale },
+    plan: initialPlan && {
+      version: target.version,
+      env: target.env,
+      goal: initialPlan.goal,
+      steps: run.plan.map(fromEngineStep),
+      rationale: initialPlan.rationale,
+    },
     decisions,
     run,
   };

@@ -4,7 +4,13 @@ import { z } from 'zod';
 export const RELEASE_TOOL_NAMES = ['fetchBuild', 'runSmoke', 'applyFix', 'deploy', 'checkHealth'] as const;
 
 /** The tool that does each kind of step. */
-export const TOOL_FOR_KIND = Object.freeze({ build: 'fetchBuild', smoke: 'runSmoke', deploy: 'deploy', verify: 'checkHealth', fix: 'applyFix' } as const satisfies Record<ReleaseStepKind, ReleaseToolName>);
+export const TOOL_FOR_KIND = Object.freeze({
+  build: 'fetchBuild',
+  smoke: 'runSmoke',
+  deploy: 'deploy',
+  verify: 'checkHealth',
+  fix: 'applyFix',
+} as const satisfies Record<ReleaseStepKind, ReleaseToolName>);
 
 /** Where a release goes. */
 export const ReleaseEnvSchema = z
@@ -35,7 +41,9 @@ export const ReleasePlanStepSchema = z.object({
     .describe('The tool that does this step: fetchBuild for build, runSmoke for smoke, deploy for deploy, checkHealth for verify, applyFix for fix.'),
   dependsOn: z
     .array(z.string())
-    .describe('Ids of the steps that must finish first. Each service chain is build → smoke → deploy → verify; chains of different services do not depend on each other.'),
+    .describe(
+      'Ids of the steps that must finish first. Each service chain is build → smoke → deploy → verify; chains of different services do not depend on each other.',
+    ),
 });
 
 /** A whole release plan for one version and environment. */

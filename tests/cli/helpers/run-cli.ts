@@ -62,7 +62,5 @@ export function spawnCli(args: readonly string[], { env = {}, cwd = EMPTY_DIR }:
 /** Replaces run ids and durations, which change every run, and `workspace` (a temp dir) with `<workspace>`. */
 export function normalise(text: string, workspace?: string): string {
   const named = workspace ? text.replaceAll(workspace, '<workspace>') : text;
-  return named
-    .replace(/\brun [0-9a-f]{8}( resumed)?:/g, 'run <id>$1:')
-    .replace(/in \d+ ms/g, 'in <n> ms');
+  return named.replace(/\brun [0-9a-f]{8}( resumed)?:/g, 'run <id>$1:').replace(/in \d+ ms/g, 'in <n> ms');
 }

@@ -135,8 +135,16 @@ describe('runAdoptionReport', () => {
       expect(section(report, topic.heading)).toEqual(results.map((hit) => `- ${hit.snippet} [${hit.source}, ${hit.year}]`));
     }
     const returnedSources = [...new Set(returnedHits.map((hit) => `${hit.source} (${hit.year})`))];
-    expect(section(report, 'Sources').map((line) => line.slice(2)).sort()).toEqual(returnedSources.sort());
-    expect(section(report, 'Sources').map((line) => line.slice(2)).sort()).toEqual(EXPECTED_SOURCES);
+    expect(
+      section(report, 'Sources')
+        .map((line) => line.slice(2))
+        .sort(),
+    ).toEqual(returnedSources.sort());
+    expect(
+      section(report, 'Sources')
+        .map((line) => line.slice(2))
+        .sort(),
+    ).toEqual(EXPECTED_SOURCES);
 
     // The write step saved exactly this file through writeFile, and nothing else was written anywhere.
     const writeResult = endingToolResult(models.executor.calls.at(-1));
@@ -208,7 +216,11 @@ describe('runAdoptionReport', () => {
 
   it.each([
     ['an empty outputDir', { outputDir: '' }, 'Expected `outputDir` to be a non-empty path, got ""'],
-    ['models without a planner or executor', { outputDir: 'x', models: { planner: undefined } }, 'Expected `models` to hold a `planner` and an `executor` model'],
+    [
+      'models without a planner or executor',
+      { outputDir: 'x', models: { planner: undefined } },
+      'Expected `models` to hold a `planner` and an `executor` model',
+    ],
   ])('rejects %s with InvalidOptionsError before writing anything', async (_label, options, message) => {
     const failure = runAdoptionReport({ ...options, outputDir: options.outputDir && path.join(parent, options.outputDir) } as never);
 

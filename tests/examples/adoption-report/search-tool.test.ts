@@ -27,7 +27,11 @@ describe('loadCorpus', () => {
       source: 'Halvard Consulting, Barrier Study',
       year: 2024,
     });
-    expect(corpus.find((document) => document.id === 'case-banking')).toMatchObject({ title: 'Case notes: retail banking', source: 'Larkspur Bank, case file', year: 2024 });
+    expect(corpus.find((document) => document.id === 'case-banking')).toMatchObject({
+      title: 'Case notes: retail banking',
+      source: 'Larkspur Bank, case file',
+      year: 2024,
+    });
   });
 });
 
@@ -106,7 +110,9 @@ describe('createCorpusSearchTool on another folder', () => {
     });
     const tool = await createCorpusSearchTool({ corpusDir });
 
-    expect(await search(tool, 'zebras')).toEqual([{ id: 'alpha', title: 'Alpha notes', source: 'Lab A', year: 2022, snippet: 'Zebras graze at dawn.', score: expect.any(Number) }]);
+    expect(await search(tool, 'zebras')).toEqual([
+      { id: 'alpha', title: 'Alpha notes', source: 'Lab A', year: 2022, snippet: 'Zebras graze at dawn.', score: expect.any(Number) },
+    ]);
     expect(ids(await search(tool, 'hunt'))).toEqual(['beta']);
   });
 

@@ -120,8 +120,19 @@ describe('runPythonScaffold (scripted roles, real commands, offline)', () => {
 
   it('fails an offline pip install fast, with the same error every time', async () => {
     const { runCommand } = createScaffoldTools(await Workspace.create(sandbox), { offline: true, commandTimeoutMs: 30_000 });
-    const result = (await runCommand.execute!({ command: '.venv/bin/python', args: ['-m', 'pip', 'install', 'fastapi', 'uvicorn'] }, {} as never)) as Record<string, unknown>;
-    expect(result).toMatchObject({ ok: false, exitCode: 1, signal: null, stdout: '', stderr: `${PIP_NO_DISTRIBUTION}\n`, timedOut: false, error: 'Exited with code 1' });
+    const result = (await runCommand.execute!({ command: '.venv/bin/python', args: ['-m', 'pip', 'install', 'fastapi', 'uvicorn'] }, {} as never)) as Record<
+      string,
+      unknown
+    >;
+    expect(result).toMatchObject({
+      ok: false,
+      exitCode: 1,
+      signal: null,
+      stdout: '',
+      stderr: `${PIP_NO_DISTRIBUTION}\n`,
+      timedOut: false,
+      error: 'Exited with code 1',
+    });
     expect(result.durationMs).toBeLessThan(10_000);
     console.info(`offline pip install failed in ${String(result.durationMs)} ms`);
   });

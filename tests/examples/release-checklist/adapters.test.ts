@@ -18,8 +18,14 @@ describe('createReleaseAdapters', () => {
       summary: 'smoke failed for web@1.4.3: missing_migration (column invoices.status does not exist)',
     });
     expect(await adapters.smoke.run('1.4.3', 'api')).toMatchObject({ passed: true });
-    expect(await adapters.smoke.applyFix('1.4.3', 'web', 'flaky_login')).toEqual({ applied: false, summary: 'no known flaky_login failure to fix on web@1.4.3' });
-    expect(await adapters.smoke.applyFix('1.4.3', 'web', 'missing_migration')).toEqual({ applied: true, summary: 'applied the missing_migration fix to web@1.4.3' });
+    expect(await adapters.smoke.applyFix('1.4.3', 'web', 'flaky_login')).toEqual({
+      applied: false,
+      summary: 'no known flaky_login failure to fix on web@1.4.3',
+    });
+    expect(await adapters.smoke.applyFix('1.4.3', 'web', 'missing_migration')).toEqual({
+      applied: true,
+      summary: 'applied the missing_migration fix to web@1.4.3',
+    });
     expect(await adapters.smoke.applyFix('1.4.3', 'web', 'missing_migration')).toMatchObject({ applied: true });
     expect(await adapters.smoke.run('1.4.3', 'web')).toMatchObject({ passed: true, failure: null });
     expect(adapters.appliedFixes).toEqual([{ version: '1.4.3', service: 'web', fix: 'missing_migration' }]);
@@ -27,7 +33,11 @@ describe('createReleaseAdapters', () => {
 
   it('fails 1.5.0 health checks with downstream_db_unreachable, and any check of a service never deployed', async () => {
     const adapters = createReleaseAdapters();
-    expect(await adapters.verifier.checkHealth('1.4.2', 'web')).toEqual({ healthy: false, failure: 'not_deployed', summary: 'web@1.4.2 has no deployment to check' });
+    expect(await adapters.verifier.checkHealth('1.4.2', 'web')).toEqual({
+      healthy: false,
+      failure: 'not_deployed',
+      summary: 'web@1.4.2 has no deployment to check',
+    });
     expect(await adapters.deployer.deploy('1.5.0', 'api', 'production')).toEqual({ deploymentId: 'dep-production-api-1' });
     expect(await adapters.verifier.checkHealth('1.5.0', 'api')).toMatchObject({ healthy: false, failure: 'downstream_db_unreachable' });
   });

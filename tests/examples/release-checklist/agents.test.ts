@@ -36,8 +36,12 @@ describe('runRelease with model-backed agents (scripted models)', () => {
     expect(planPrompt).toContain('Version: 1.4.2\nEnvironment: staging\nServices: web');
     expect(planner.callOptions[0]!.responseFormat).toMatchObject({ type: 'json' });
     // The step's meta reaches the executor model as the tool call to make; the description stays plain.
-    expect(userText(executor.calls[0])).toContain('Your step (build):\n<data source="step description">\nFetch the CI build of 1.4.2 and check it is green\n</data>\n');
-    expect(userText(executor.calls[0])).toContain('\n\nRelease step: build, no service (the shared build). Call fetchBuild once with this input: {"version":"1.4.2"}');
+    expect(userText(executor.calls[0])).toContain(
+      'Your step (build):\n<data source="step description">\nFetch the CI build of 1.4.2 and check it is green\n</data>\n',
+    );
+    expect(userText(executor.calls[0])).toContain(
+      '\n\nRelease step: build, no service (the shared build). Call fetchBuild once with this input: {"version":"1.4.2"}',
+    );
     expect(userText(executor.calls[2])).toContain('Release step: smoke, service web. Call runSmoke once with this input: {"version":"1.4.2","service":"web"}');
   });
 
@@ -62,7 +66,9 @@ describe('runRelease with model-backed agents (scripted models)', () => {
         'smoke failed for web@1.4.3: missing_migration (column invoices.status does not exist)',
       )}`,
     );
-    expect(replanPrompt).toContain('Steps not yet done:\n- deploy-web (deploy web; tool deploy; dependsOn [smoke-web]): Deploy 1.4.3 of web to staging\n- verify-web');
+    expect(replanPrompt).toContain(
+      'Steps not yet done:\n- deploy-web (deploy web; tool deploy; dependsOn [smoke-web]): Deploy 1.4.3 of web to staging\n- verify-web',
+    );
     expect(replanPrompt).toContain(
       `- build (build): Fetch the CI build of 1.4.3 and check it is green\n${dataBlock('output of build', 'build 1.4.3 is green: sha 3f9c2e1, artifact registry.example.com/shop:1.4.3')}`,
     );
@@ -90,9 +96,30 @@ describe('runRelease with model-backed agents (scripted models)', () => {
         ...plan,
         steps: [
           ...plan.steps,
-          { id: 'smoke-api', kind: 'smoke', targetService: 'api', description: 'Run the smoke suite of 1.4.2 against api', toolHint: 'runSmoke', dependsOn: ['build'] },
-          { id: 'deploy-api', kind: 'deploy', targetService: 'api', description: 'Deploy 1.4.2 of api to staging', toolHint: 'deploy', dependsOn: ['smoke-api'] },
-          { id: 'verify-api', kind: 'verify', targetService: 'api', description: 'Check api is healthy on 1.4.2', toolHint: 'checkHealth', dependsOn: ['deploy-api'] },
+          {
+            id: 'smoke-api',
+            kind: 'smoke',
+            targetService: 'api',
+            description: 'Run the smoke suite of 1.4.2 against api',
+            toolHint: 'runSmoke',
+            dependsOn: ['build'],
+          },
+          {
+            id: 'deploy-api',
+            kind: 'deploy',
+            targetService: 'api',
+            description: 'Deploy 1.4.2 of api to staging',
+            toolHint: 'deploy',
+            dependsOn: ['smoke-api'],
+          },
+          {
+            id: 'verify-api',
+            kind: 'verify',
+            targetService: 'api',
+            description: 'Check api is healthy on 1.4.2',
+            toolHint: 'checkHealth',
+            dependsOn: ['deploy-api'],
+          },
         ],
       },
     ]);
@@ -102,7 +129,13 @@ describe('runRelease with model-backed agents (scripted models)', () => {
     const release = await runRelease('1.4.2', 'staging', { services: ['web', 'api'], agents: createReleaseAgents({ planner, executor }), adapters });
 
     expect(release.status).toBe('succeeded');
-    expect(release.results.map((result) => [result.stepId, result.success])).toEqual(expect.arrayContaining([['smoke-api', true], ['verify-web', true], ['verify-api', true]]));
+    expect(release.results.map((result) => [result.stepId, result.success])).toEqual(
+      expect.arrayContaining([
+        ['smoke-api', true],
+        ['verify-web', true],
+        ['verify-api', true],
+      ]),
+    );
     expect(release.results).toHaveLength(7);
     expect([planner.calls.length, executor.calls.length]).toEqual([1, 14]);
     // The two smoke steps were in the model at the same time: both first calls came before either result.

@@ -5,22 +5,39 @@ import type { ReleaseEnv, ReleaseRunResult, ReleaseStepResult } from '../../../s
 type Kind = ReleaseStepResult['kind'];
 
 /** A successful step result. */
-export const ok = (stepId: string, kind: Kind, targetService: string | null, output: string): ReleaseStepResult => ({ stepId, kind, targetService, success: true, output, error: null });
+export const ok = (stepId: string, kind: Kind, targetService: string | null, output: string): ReleaseStepResult => ({
+  stepId,
+  kind,
+  targetService,
+  success: true,
+  output,
+  error: null,
+});
 
 /** A failed step result. */
-export const failed = (stepId: string, kind: Kind, targetService: string | null, error: string): ReleaseStepResult => ({ stepId, kind, targetService, success: false, output: '', error });
+export const failed = (stepId: string, kind: Kind, targetService: string | null, error: string): ReleaseStepResult => ({
+  stepId,
+  kind,
+  targetService,
+  success: false,
+  output: '',
+  error,
+});
 
 const SHAS: Record<string, string> = { '1.4.2': '9e1c4b7', '1.4.3': '3f9c2e1', '1.5.0': 'b04d6aa' };
 
 /** The build result the canned CI gives for a known version. */
-export const buildOk = (version: string) => ok('build', 'build', null, `build ${version} is green: sha ${SHAS[version]}, artifact registry.example.com/shop:${version}`);
+export const buildOk = (version: string) =>
+  ok('build', 'build', null, `build ${version} is green: sha ${SHAS[version]}, artifact registry.example.com/shop:${version}`);
 /** A passing smoke run. */
-export const smokeOk = (version: string, service = 'web') => ok(`smoke-${service}`, 'smoke', service, `smoke passed for ${service}@${version}: 24/24 checks green`);
+export const smokeOk = (version: string, service = 'web') =>
+  ok(`smoke-${service}`, 'smoke', service, `smoke passed for ${service}@${version}: 24/24 checks green`);
 /** A deploy, with the n-th deployment id of the run. */
 export const deployOk = (version: string, env: ReleaseEnv, service = 'web', n = 1) =>
   ok(`deploy-${service}`, 'deploy', service, `deployed ${service}@${version} to ${env} as dep-${env}-${service}-${n}`);
 /** A healthy verify. */
-export const verifyOk = (version: string, service = 'web') => ok(`verify-${service}`, 'verify', service, `${service}@${version} healthy: 5/5 checks green, p95 182 ms, error rate 0.0%`);
+export const verifyOk = (version: string, service = 'web') =>
+  ok(`verify-${service}`, 'verify', service, `${service}@${version} healthy: 5/5 checks green, p95 182 ms, error rate 0.0%`);
 
 /** The exact results of the three canned paths for `web`. */
 export const EXPECTED_RESULTS = {

@@ -24,10 +24,31 @@ describe('runRelease', () => {
       goal: 'Release 1.4.2 of web to staging',
       rationale: 'One shared build, then a smoke → deploy → verify chain per service; the chains are independent, so they run in parallel.',
       steps: [
-        { id: 'build', kind: 'build', targetService: null, description: 'Fetch the CI build of 1.4.2 and check it is green', toolHint: 'fetchBuild', dependsOn: [] },
-        { id: 'smoke-web', kind: 'smoke', targetService: 'web', description: 'Run the smoke suite of 1.4.2 against web', toolHint: 'runSmoke', dependsOn: ['build'] },
+        {
+          id: 'build',
+          kind: 'build',
+          targetService: null,
+          description: 'Fetch the CI build of 1.4.2 and check it is green',
+          toolHint: 'fetchBuild',
+          dependsOn: [],
+        },
+        {
+          id: 'smoke-web',
+          kind: 'smoke',
+          targetService: 'web',
+          description: 'Run the smoke suite of 1.4.2 against web',
+          toolHint: 'runSmoke',
+          dependsOn: ['build'],
+        },
         { id: 'deploy-web', kind: 'deploy', targetService: 'web', description: 'Deploy 1.4.2 of web to staging', toolHint: 'deploy', dependsOn: ['smoke-web'] },
-        { id: 'verify-web', kind: 'verify', targetService: 'web', description: 'Check web is healthy on 1.4.2', toolHint: 'checkHealth', dependsOn: ['deploy-web'] },
+        {
+          id: 'verify-web',
+          kind: 'verify',
+          targetService: 'web',
+          description: 'Check web is healthy on 1.4.2',
+          toolHint: 'checkHealth',
+          dependsOn: ['deploy-web'],
+        },
       ],
     });
     expect(release.run.finalOutput).toBe(

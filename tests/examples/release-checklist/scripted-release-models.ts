@@ -19,17 +19,48 @@ export function webPlan(version: string, env: 'staging' | 'production'): Release
     goal: `Release ${version} of web to ${env}`,
     rationale: 'Build once, then smoke, deploy and verify web.',
     steps: [
-      { id: 'build', kind: 'build', targetService: null, description: `Fetch the CI build of ${version} and check it is green`, toolHint: 'fetchBuild', dependsOn: [] },
-      { id: 'smoke-web', kind: 'smoke', targetService: 'web', description: `Run the smoke suite of ${version} against web`, toolHint: 'runSmoke', dependsOn: ['build'] },
-      { id: 'deploy-web', kind: 'deploy', targetService: 'web', description: `Deploy ${version} of web to ${env}`, toolHint: 'deploy', dependsOn: ['smoke-web'] },
-      { id: 'verify-web', kind: 'verify', targetService: 'web', description: `Check web is healthy on ${version}`, toolHint: 'checkHealth', dependsOn: ['deploy-web'] },
+      {
+        id: 'build',
+        kind: 'build',
+        targetService: null,
+        description: `Fetch the CI build of ${version} and check it is green`,
+        toolHint: 'fetchBuild',
+        dependsOn: [],
+      },
+      {
+        id: 'smoke-web',
+        kind: 'smoke',
+        targetService: 'web',
+        description: `Run the smoke suite of ${version} against web`,
+        toolHint: 'runSmoke',
+        dependsOn: ['build'],
+      },
+      {
+        id: 'deploy-web',
+        kind: 'deploy',
+        targetService: 'web',
+        description: `Deploy ${version} of web to ${env}`,
+        toolHint: 'deploy',
+        dependsOn: ['smoke-web'],
+      },
+      {
+        id: 'verify-web',
+        kind: 'verify',
+        targetService: 'web',
+        description: `Check web is healthy on ${version}`,
+        toolHint: 'checkHealth',
+        dependsOn: ['deploy-web'],
+      },
     ],
   };
 }
 
 /** A planner model that answers each call with the next of `answers` as JSON. */
 export function scriptedPlanner(answers: readonly (ReleasePlan | ReleaseReplanDecision | object)[], name = 'release-planner') {
-  return createScriptedModel(answers.map((answer) => json(answer)), { name });
+  return createScriptedModel(
+    answers.map((answer) => json(answer)),
+    { name },
+  );
 }
 
 /** The step id and the tool call the step prompt asks for (the release line comes from the step's meta). */
@@ -56,5 +87,8 @@ function answerStep(call: ScriptedCall): ScriptedReply {
 
 /** An executor model that reads each call's prompt; it answers exactly `calls` calls, then fails loudly. */
 export function scriptedExecutor(calls: number) {
-  return createScriptedModel(Array.from({ length: calls }, () => answerStep), { name: 'release-executor' });
+  return createScriptedModel(
+    Array.from({ length: calls }, () => answerStep),
+    { name: 'release-executor' },
+  );
 }

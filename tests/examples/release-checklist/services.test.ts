@@ -79,8 +79,16 @@ describe('runRelease with several services', () => {
     expect(release.status).toBe('aborted');
     expect(release.decisions.map((decision) => decision.action)).toEqual(['abort']);
     // Both verifies ran in the same round and both failed; the first failure decided the run.
-    expect(resultsOf(release, 'web').map((result) => [result.kind, result.success])).toEqual([['smoke', true], ['deploy', true], ['verify', false]]);
-    expect(resultsOf(release, 'api').map((result) => [result.kind, result.success])).toEqual([['smoke', true], ['deploy', true], ['verify', false]]);
+    expect(resultsOf(release, 'web').map((result) => [result.kind, result.success])).toEqual([
+      ['smoke', true],
+      ['deploy', true],
+      ['verify', false],
+    ]);
+    expect(resultsOf(release, 'api').map((result) => [result.kind, result.success])).toEqual([
+      ['smoke', true],
+      ['deploy', true],
+      ['verify', false],
+    ]);
     expect(adapters.deployments.map((deployment) => deployment.deploymentId)).toEqual(['dep-production-web-1', 'dep-production-api-2']);
   });
 });

@@ -5,7 +5,14 @@ import { toEngineDecision } from '../../../src/examples/release-checklist/replan
 import type { ReleasePlanStep } from '../../../src/examples/release-checklist/schemas.ts';
 
 const target = { version: '1.4.3', env: 'staging' as const, services: ['web', 'api'] };
-const fixWeb: ReleasePlanStep = { id: 'fix-web', kind: 'fix', targetService: 'web', description: 'Apply the missing_migration fix to web for 1.4.3', toolHint: 'applyFix', dependsOn: ['build'] };
+const fixWeb: ReleasePlanStep = {
+  id: 'fix-web',
+  kind: 'fix',
+  targetService: 'web',
+  description: 'Apply the missing_migration fix to web for 1.4.3',
+  toolHint: 'applyFix',
+  dependsOn: ['build'],
+};
 
 describe('release steps on the engine', () => {
   it.each([...draftReleasePlan(target).steps, fixWeb])('round-trips the $kind step "$id" through the engine', (step) => {
@@ -33,7 +40,12 @@ describe('release steps on the engine', () => {
 
   it('maps insert_fix to a revision: fix (with the pattern from the error), the failed step again after it, then the remaining steps unchanged', () => {
     const [, smoke, deploy, verify] = draftReleasePlan({ ...target, services: ['web'] }).steps.map((step) => toEngineStep(step));
-    const decision = toEngineDecision({ action: 'insert_fix', fixStep: fixWeb, rationale: 'Known failure' }, smoke!, [deploy!, verify!], 'smoke failed: missing_migration (x)');
+    const decision = toEngineDecision(
+      { action: 'insert_fix', fixStep: fixWeb, rationale: 'Known failure' },
+      smoke!,
+      [deploy!, verify!],
+      'smoke failed: missing_migration (x)',
+    );
     expect(decision).toEqual({
       action: 'revise',
       steps: [toEngineStep(fixWeb, 'missing_migration'), { ...smoke!, dependsOn: ['build', 'fix-web'] }, deploy, verify],
@@ -52,11 +64,26 @@ describe('release steps on the engine', () => {
 
 describe('toolCallOf', () => {
   it.each([
-    [{ kind: 'build', targetService: null }, { tool: 'fetchBuild', input: { version: '1.4.3' } }],
-    [{ kind: 'smoke', targetService: 'web' }, { tool: 'runSmoke', input: { version: '1.4.3', service: 'web' } }],
-    [{ kind: 'deploy', targetService: 'api' }, { tool: 'deploy', input: { version: '1.4.3', service: 'api', env: 'staging' } }],
-    [{ kind: 'verify', targetService: 'web' }, { tool: 'checkHealth', input: { version: '1.4.3', service: 'web' } }],
-    [{ kind: 'fix', targetService: 'web', fix: 'missing_migration' }, { tool: 'applyFix', input: { version: '1.4.3', service: 'web', fix: 'missing_migration' } }],
+    [
+      { kind: 'build', targetService: null },
+      { tool: 'fetchBuild', input: { version: '1.4.3' } },
+    ],
+    [
+      { kind: 'smoke', targetService: 'web' },
+      { tool: 'runSmoke', input: { version: '1.4.3', service: 'web' } },
+    ],
+    [
+      { kind: 'deploy', targetService: 'api' },
+      { tool: 'deploy', input: { version: '1.4.3', service: 'api', env: 'staging' } },
+    ],
+    [
+      { kind: 'verify', targetService: 'web' },
+      { tool: 'checkHealth', input: { version: '1.4.3', service: 'web' } },
+    ],
+    [
+      { kind: 'fix', targetService: 'web', fix: 'missing_migration' },
+      { tool: 'applyFix', input: { version: '1.4.3', service: 'web', fix: 'missing_migration' } },
+    ],
   ] as const)('reads the tool call of %j from the meta', (meta, call) => {
     expect(toolCallOf('s', meta, target)).toEqual(call);
   });
