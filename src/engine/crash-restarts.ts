@@ -1,25 +1,11 @@
 import type { StepFailure } from './policy.ts';
-import type { Executor } from './ports.ts';
 import type { RunSettings } from './settings.ts';
 import type { PlanTracker } from './tracker.ts';
 
 /*
  * A step that kills its process must not be restarted forever (issue 9): its attempt is stored
- * before the executor runs, and a reopened run counts every step still `in_progress` as a crash.
+ * before the executor runs (runStep), and a reopened run counts every step still `in_progress` as a crash.
  */
-
-/**
- * The executor with every attempt made durable before it runs: `checkpoint` stores the step as
- * in progress with its attempt counted, so a crash during the attempt cannot take it back.
- */
-export function durableStartExecutor(executor: Executor, checkpoint: () => Promise<void>): Executor {
-  return {
-    execute: async (request) => {
-      await checkpoint();
-      return executor.execute(request);
-    },
-  };
-}
 
 /**
  * Counts a crash for every step a stored record left in progress: back to pending while it has

@@ -18,7 +18,7 @@ import { createRedactor, type Redactor } from './redact.ts';
 import { retryDelayMs, sleep } from './retry-delay.ts';
 import type { RunPlanInput } from './run-input.ts';
 import type { RunRecord } from './run-store.ts';
-import { countCrashes, durableStartExecutor } from './crash-restarts.ts';
+import { countCrashes } from './crash-restarts.ts';
 import type { LeaseActivity, LeaseKeeper } from './run-lease.ts';
 import { yieldToEventLoop, timeLimit } from './time-limit.ts';
 import { PlanTracker } from './tracker.ts';
@@ -59,7 +59,7 @@ export class RunContext {
   private saving: Promise<unknown> = Promise.resolve();
   private redactor: Redactor | null = null;
 
-  /** The run's input; with a store, its executor stores each attempt before running it. */
+  /** The run's input. */
   readonly input: Omit<RunPlanInput, 'task'>;
   private lease: LeaseKeeper | null = null;
 
@@ -73,7 +73,7 @@ export class RunContext {
     record?: RunRecord,
     lease: LeaseKeeper | null = null,
   ) {
-    this.input = input.store ? { ...input, executor: durableStartExecutor(input.executor, () => this.checkpoint()) } : input;
+    this.input = input;
     if (lease) this.holdLease(lease);
     this.runId = record?.runId ?? input.runId ?? randomUUID();
     this.signal = input.abortSignal ?? new AbortController().signal;

@@ -30,6 +30,8 @@ export async function runStep(context: RunContext, stepId: string): Promise<void
     context.ensureBudget();
     throwIfCancelled(context.signal);
     const step = context.tracker.start(stepId);
+    // Stored before the executor runs, so an attempt cut off by a crash still counts (crash loops end).
+    await context.checkpoint();
     context.emit({ type: 'step-started', stepId, attempt: step.attempts, description: step.description });
     const { result, thrown } = await attemptStep(context, step);
     context.stepResults.push(result);

@@ -121,11 +121,11 @@ describe('resumePlan', () => {
     expect(second.executor.calls.map((call) => call.stepId)).toEqual(['b', 'c']);
     expect(second.planner.planRequests).toEqual([]);
     expect(events).toEqual(['run-resumed', 'step-started', 'step-finished', 'step-started', 'step-finished', 'synthesis-finished', 'run-finished']);
-    expect(result.plan.map(({ id, status, output, attempts }) => [id, status, output, attempts])).toEqual([
-      ['a', 'done', 'a out', 1],
-      // The interrupted attempt was never checkpointed (a start is not a transition worth a write).
-      ['b', 'done', 'b out', 1],
-      ['c', 'done', 'c out', 1],
+    expect(result.plan.map(({ id, status, output, attempts, crashes }) => [id, status, output, attempts, crashes ?? 0])).toEqual([
+      ['a', 'done', 'a out', 1, 0],
+      // b's first attempt was stored when it started, so the crash that cut it off is counted.
+      ['b', 'done', 'b out', 2, 1],
+      ['c', 'done', 'c out', 1, 0],
     ]);
     // The planner once, a once before the crash; b and c and synthesis after it. b's interrupted attempt cost nothing.
     expect(result.usage.byRole).toEqual({
