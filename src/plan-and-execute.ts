@@ -75,8 +75,9 @@ export class PlanAndExecute {
   readonly executor: Agent;
   /** The synthesizer Agent. */
   readonly synthesizer: Agent;
-  /** The settings every run uses. */
+  /** The settings every run uses (`redact` as given: the environment's secrets are added per run, privately). */
   readonly settings: RunSettings;
+  readonly #envSecrets: readonly string[];
 
   private readonly store: RunStore | undefined;
   private readonly structuredOutput: StructuredOutputOptions;
@@ -85,7 +86,8 @@ export class PlanAndExecute {
   constructor({ planner, executor, synthesizer, tools, store, structuredOutput, maxToolResultChars, ...settings }: PlanAndExecuteOptions) {
     this.settings = resolveSettings(settings);
     // Checked first (above), so the message names the caller's list, never the environment's values.
-    this.settings = { ...this.settings, redact: [...secretsFromEnv(process.env), ...this.settings.redact] };
+    // The environment's secret values join the run settings only when a run starts: the public `settings` never hold them.
+    this.#envSecrets = secretsFromEnv(process.env);
     this.store = store;
     checkOutputModes(structuredOutput);
     // Left-out roles stay unset, so an Agent created with its own mode keeps it.
@@ -104,25 +106,26 @@ export class PlanAndExecute {
 
   /**
    * Plans, executes and synthesises `task`. Resolves for every outcome of the plan itself
-   * (`completed`, `failed`, `aborted`, `cancelled`, `rejected`); rejects only with
-   * InvalidOptionsError for an empty task.
+   * (`completed`, `failed`, `aborted`, `cancelled`, `rejected`); rejects only before anything ran:
+   * InvalidOptionsError for an empty task or a `runId` the store already holds, StoreFailedError
+   * when the store cannot record the run.
    */
   async run(task: string, { abortSignal, onEvent, runId }: RunOptions = {}): Promise<PlanRunResult> {
     if (typeof task !== 'string' || task.trim() === '') {
       throw new InvalidOptionsError(`Expected \`task\` to be a non-empty string, got ${JSON.stringify(task)}`);
     }
-    const roles = await agentRunRoles(this, this.settings, { abortSignal, onEvent }, this.structuredOutput);
+    const roles = await agentRunRoles(this, this.runSettings(), { abortSignal, onEvent }, this.structuredOutput);
     return runPlan({ ...roles, task, runId, store: this.store });
   }
 
   /**
    * Finishes the run `runId` from the `store` after a crash or a stop: done steps are not run or
    * billed again. A run that had ended resolves to its stored result. Rejects with
-   * InvalidOptionsError when there is no store or no such run.
+   * InvalidOptionsError when there is no store or no such run, RunLockedError when another owner holds it.
    */
   async resume(runId: string, { abortSignal, onEvent }: Omit<RunOptions, 'runId'> = {}): Promise<PlanRunResult> {
     if (!this.store) throw new InvalidOptionsError('`resume` needs a `store` in the PlanAndExecute options');
-    const roles = await agentRunRoles(this, this.settings, { abortSignal, onEvent }, this.structuredOutput);
+    const roles = await agentRunRoles(this, this.runSettings(), { abortSignal, onEvent }, this.structuredOutput);
     return resumePlan({ ...roles, runId, store: this.store });
   }
 
@@ -135,6 +138,11 @@ export class PlanAndExecute {
   private plannerModel(): DynamicArgument<MastraModelConfig> {
     const planner = this.planner;
     return ({ requestContext }) => planner.getModel({ requestContext }) as Promise<MastraModelConfig>;
+  }
+
+  /** The settings of one run: these settings with the environment's secrets added to `redact`. */
+  private runSettings(): RunSettings {
+    return { ...this.settings, redact: [...this.#envSecrets, ...this.settings.redact] };
   }
 
   /** The executor's tools as the planner sees them. */

@@ -10,7 +10,7 @@ import { countWorkToolCalls, lastReportedOutcome, REPORT_TOOL_NAME, reportStepOu
 import { isReadable, readStructured } from './read-structured.ts';
 import type { AnswerKind } from './tolerant-reader.ts';
 
-export { notJsonIssue, readStructured } from './read-structured.ts';
+export { readStructured } from './read-structured.ts';
 
 interface GenerateLike {
   text?: string;

@@ -12,7 +12,7 @@ import { UsageError } from './args.ts';
  * lists any directory, `cat` reads /proc/<pid>/environ with the CLI's API key, issue 9), and
  * `python3` runs anything. Which programs a task may run is the user's call, made with --allow.
  */
-export const DEFAULT_ALLOWED_COMMANDS: readonly string[] = Object.freeze([]);
+export const CLI_ALLOWED_COMMANDS: readonly string[] = Object.freeze([]);
 
 /**
  * The workspace when neither --workspace nor PLAN_EXECUTE_WORKSPACE names one: `./workspace`, the
@@ -39,7 +39,7 @@ export function workspaceDirFor(flag: string | undefined, env: Readonly<Record<s
 
 /** The programs of `--allow python3,ls`; the default list without the flag; a UsageError for an empty name. */
 export function parseAllowList(raw: string | undefined, usage: string): readonly string[] {
-  if (raw === undefined) return DEFAULT_ALLOWED_COMMANDS;
+  if (raw === undefined) return CLI_ALLOWED_COMMANDS;
   const names = raw.split(',').map((name) => name.trim());
   if (names.some((name) => name === '' || name.includes('\0'))) {
     throw new UsageError(`--allow must be a comma-separated list of programs, such as python3,ls, got ${JSON.stringify(raw)}`, usage);

@@ -1,4 +1,4 @@
-import type { StepFailure } from './policy.ts';
+import { decideFailure, type StepFailure } from './policy.ts';
 import type { RunSettings } from './settings.ts';
 import type { PlanTracker } from './tracker.ts';
 
@@ -23,17 +23,9 @@ export function countCrashes(tracker: PlanTracker, settings: RunSettings, replan
     }
     const error = `Step "${step.id}" was cut off by a crash ${crashes} times (maxCrashRestarts: ${settings.maxCrashRestarts}); it is not started again`;
     tracker.crashed(step.id, error);
-    const action = settings.failurePolicy({
-      stepId: step.id,
-      error,
-      retryable: false,
-      attempts: step.attempts,
-      maxRetries: settings.maxRetries,
-      replanOnFailure: settings.replanOnFailure,
-      replansUsed,
-      maxReplans: settings.maxReplans,
-    });
-    failures.push({ stepId: step.id, error, action: action.type === 'retry' ? { type: 'fail', reason: error } : action });
+    // A step that crashed this often would crash again: a `retry` verdict becomes `fail`.
+    const action = decideFailure(settings, { stepId: step.id, error, retryable: false, attempts: step.attempts, replansUsed }, 0, error);
+    failures.push({ stepId: step.id, error, action: action as StepFailure['action'] });
   }
   return failures;
 }

@@ -11,7 +11,7 @@ export function cutText(text: string, maxChars: number): string {
 }
 
 /** The marker `cutText` appends: `…[cut <cut> of <total> characters]`. */
-export function cutMarker(cut: number, total: number): string {
+function cutMarker(cut: number, total: number): string {
   return `…[cut ${cut.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} characters]`;
 }
 

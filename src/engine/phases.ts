@@ -29,7 +29,7 @@ export async function startRun(input: RunPlanInput): Promise<RunContext> {
   const context = new RunContext(input, input.task);
   if (store && hasLeases(store)) {
     // The insert itself refuses a taken id, so two starts with one id cannot both win.
-    const lease = await createLeased(store, context.record(), settings);
+    const lease = await createLeased(store, context.redact(context.record()), settings);
     if (!lease) throw taken();
     context.holdLease(lease);
   } else {
@@ -54,7 +54,14 @@ export async function loadRun(input: ResumeInput): Promise<RunContext | PlanRunR
   const acquired = await acquireLeased(input.store, input.runId, input.settings);
   if (!acquired) return null;
   const { stored, keeper } = acquired;
-  return stored.record.result ?? new RunContext(input, stored.record.task, stored.record, keeper);
+  if (stored.record.result) return stored.record.result;
+  try {
+    return new RunContext(input, stored.record.task, stored.record, keeper);
+  } catch (error) {
+    // A record that cannot be reopened (or a failure policy that throws) must not keep the lease renewed for ever.
+    await keeper?.release();
+    throw error;
+  }
 }
 
 /** Gives a run's lease up without ending it (a driver that stops between phases); `finishRun` does it itself. */

@@ -51,3 +51,26 @@ export const defaultFailurePolicy: FailurePolicy = (context) => {
   }
   return { type: 'replan' };
 };
+
+/** The run settings a failure decision reads. */
+export interface FailureSettings {
+  readonly failurePolicy: FailurePolicy;
+  readonly maxRetries: number;
+  readonly replanOnFailure: boolean;
+  readonly maxReplans: number;
+}
+
+/** One failed attempt as a decision sees it. */
+export type FailedAttempt = Pick<FailureContext, 'stepId' | 'error' | 'retryable' | 'attempts' | 'replansUsed'>;
+
+/**
+ * What `settings.failurePolicy` chose for a failed attempt, given the context built field by field
+ * (nothing else of the settings leaks into it); a `retry` past `maxAttempts` attempts becomes
+ * `fail` with `noRetryReason`.
+ */
+export function decideFailure(settings: FailureSettings, attempt: FailedAttempt, maxAttempts: number, noRetryReason: string): FailureAction {
+  const { stepId, error, retryable, attempts, replansUsed } = attempt;
+  const { maxRetries, replanOnFailure, maxReplans } = settings;
+  const action = settings.failurePolicy({ stepId, error, retryable, attempts, maxRetries, replanOnFailure, replansUsed, maxReplans });
+  return action.type === 'retry' && attempts >= maxAttempts ? { type: 'fail', reason: noRetryReason } : action;
+}

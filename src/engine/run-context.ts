@@ -101,9 +101,13 @@ export class RunContext {
     await this.lease?.release();
   }
 
+  /**
+   * While a run holds its lease it is working — planning, approving, running steps, replanning,
+   * backing off or synthesising — so the lease is renewed throughout; a driver that pauses the run
+   * (the workflow between its steps, or suspended for approval) releases the lease instead.
+   */
   private leaseActivity(): LeaseActivity {
-    if (!this.trackerValue) return 'planning';
-    return this.trackerValue.list().some((step) => step.status === 'in_progress') ? 'steps' : 'idle';
+    return this.trackerValue ? 'steps' : 'planning';
   }
 
   /** The tracker; set once a plan is accepted. */

@@ -26,7 +26,7 @@ export interface LeaseSettings {
 const liveKeepers = new Map<string, LeaseKeeper>();
 
 /** A new owner id, `host:pid:random`, so that a holder that died on this host can be recognised. */
-export function newOwnerId(): string {
+function newOwnerId(): string {
   return `${HOST}:${process.pid}:${randomUUID().slice(0, 8)}`;
 }
 
@@ -126,6 +126,8 @@ export class LeaseKeeper {
       await this.store.renew(this.runId, { owner: this.owner, version: this.version }, this.ttlMs);
     } catch (error) {
       // A store hiccup is tried again at the next tick; a lost lease is final.
+      // Refused because a checkpoint of ours moved the version on meanwhile: still ours, nothing lost.
+      if (isPlanExecuteError(error, 'RUN_LOCKED') && error.owner === this.owner) return;
       if (isPlanExecuteError(error, 'RUN_LOCKED')) {
         this.lostError ??= error;
         this.stop();

@@ -11,8 +11,9 @@ import type { ResumeInput, RunPlanInput } from './run-input.ts';
  * Termination: resolves (never rejects) when every step is done or skipped and the output is
  * merged (`completed`), the replanner or the token budget stops it (`aborted`), no valid plan
  * exists or a failure cannot be replanned (`failed`), the signal fires (`cancelled`), or the
- * approval gate says no (`rejected`). Partial results are kept in every case. Rejects only with
- * InvalidOptionsError when the store already holds `runId`.
+ * approval gate says no (`rejected`). Partial results are kept in every case. Rejects only before
+ * anything ran: InvalidOptionsError when the store already holds `runId`, StoreFailedError when
+ * the store cannot record the new run.
  */
 export async function runPlan(input: RunPlanInput): Promise<PlanRunResult> {
   return drive(await startRun(input));
@@ -22,7 +23,8 @@ export async function runPlan(input: RunPlanInput): Promise<PlanRunResult> {
  * Carries on a run checkpointed in `input.store` under `input.runId` after a crash or a stop:
  * done steps keep their outputs and are not run again, interrupted steps start over, usage and
  * attempts carry on. A run that had already ended resolves to its stored result. Rejects with
- * InvalidOptionsError when there is no such run.
+ * InvalidOptionsError when there is no such run, RunLockedError when another owner holds it (after
+ * waiting `leaseWaitMs`), StoreFailedError when the store cannot be read.
  */
 export async function resumePlan(input: ResumeInput): Promise<PlanRunResult> {
   if (!input.store || !input.runId) throw new InvalidOptionsError('Expected `store` and `runId` to resume a run');

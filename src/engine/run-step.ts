@@ -2,7 +2,7 @@ import { raceAbort, throwIfCancelled } from './abort.ts';
 import { errorMessage, isPlanExecuteError, isRetryableError, isRunEndingError, RunCancelledError, StepTimeoutError } from './errors.ts';
 import { cutText } from './cut-text.ts';
 import { MAX_TIMER_MS } from './option-checks.ts';
-import type { FailureAction, FailureContext } from './policy.ts';
+import { decideFailure } from './policy.ts';
 import type { CompletedStep, StepReply, StepRequest } from './ports.ts';
 import type { StepResult } from './result.ts';
 import { RunEnd, type RunContext } from './run-context.ts';
@@ -26,10 +26,9 @@ interface Attempt {
  */
 export async function runStep(context: RunContext, stepId: string): Promise<void> {
   const { settings } = context.input;
+  ensureActive(context);
+  let step = context.tracker.start(stepId);
   for (;;) {
-    context.ensureBudget();
-    throwIfCancelled(context.signal);
-    const step = context.tracker.start(stepId);
     // Stored before the executor runs, so an attempt cut off by a crash still counts (crash loops end).
     await context.checkpoint();
     context.emit({ type: 'step-started', stepId, attempt: step.attempts, description: step.description });
@@ -41,48 +40,44 @@ export async function runStep(context: RunContext, stepId: string): Promise<void
     }
     if (result.status === 'done') return finishStep(context, step, result);
     const error = result.error ?? 'unknown error';
-    context.tracker.fail(stepId, error);
-    if (isRunEndingError(thrown)) {
+    const attempt = { stepId, error, retryable: result.retryable, attempts: step.attempts, replansUsed: context.replansUsed };
+    const mostAttempts = `Step "${stepId}" failed ${step.attempts} attempts, the most any policy may make (${MAX_RETRIES + 1}): ${error}`;
+    const action = isRunEndingError(thrown) ? null : decideFailure(settings, attempt, MAX_RETRIES + 1, mostAttempts);
+    if (action?.type !== 'retry') {
+      context.tracker.fail(stepId, error);
+      if (action) context.pendingFailures.push({ stepId, error, action });
       await context.checkpoint();
       context.emit({ type: 'step-failed', stepId, result });
-      throw new RunEnd('failed', thrown);
+      if (isRunEndingError(thrown)) throw new RunEnd('failed', thrown);
+      return;
     }
-    const failure: FailureContext = {
-      stepId,
-      error,
-      retryable: result.retryable,
-      attempts: step.attempts,
-      maxRetries: settings.maxRetries,
-      replanOnFailure: settings.replanOnFailure,
-      replansUsed: context.replansUsed,
-      maxReplans: settings.maxReplans,
-    };
-    const action = boundedAction(settings.failurePolicy(failure), failure);
-    if (action.type !== 'retry') context.pendingFailures.push({ stepId, error, action });
     await context.checkpoint();
     context.emit({ type: 'step-failed', stepId, result });
-    if (action.type !== 'retry') return;
     context.emit({ type: 'step-retried', stepId, attempt: step.attempts + 1, error });
     if (isPlanExecuteError(thrown, 'MODEL_CALL_FAILED')) await sleep(retryDelayMs(thrown, step.attempts), context.signal);
     // An executor that fails at once, retried by a policy, must still let timers and abort signals run.
     await yieldToEventLoop();
+    try {
+      ensureActive(context);
+    } catch (stopped) {
+      context.tracker.interrupt(stepId);
+      throw stopped;
+    }
+    step = context.tracker.retry(stepId);
   }
 }
 
-/** The policy's action, except that no policy can retry a step more than MAX_RETRIES times. */
-function boundedAction(action: FailureAction, failure: FailureContext): FailureAction {
-  if (action.type !== 'retry' || failure.attempts <= MAX_RETRIES) return action;
-  return {
-    type: 'fail',
-    reason: `Step "${failure.stepId}" failed ${failure.attempts} attempts, the most any policy may make (${MAX_RETRIES + 1}): ${failure.error}`,
-  };
+/** Throws what stops the run before an attempt: the token budget spent, or the run cancelled. */
+function ensureActive(context: RunContext): void {
+  context.ensureBudget();
+  throwIfCancelled(context.signal);
 }
 
 /**
  * The time limit of one executor attempt: `stepTimeoutMs` when set, otherwise `callTimeoutMs` for
  * each model turn the attempt may take (tool calls run inside that time), at most the longest timer.
  */
-export function attemptTimeoutMs(settings: RunSettings): number {
+function attemptTimeoutMs(settings: RunSettings): number {
   return settings.stepTimeoutMs ?? Math.min(settings.callTimeoutMs * settings.maxStepIterations, MAX_TIMER_MS);
 }
 

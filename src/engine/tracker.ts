@@ -123,6 +123,14 @@ export class PlanTracker {
     return this.update(id, ['in_progress'], () => ({ status: 'done', output, error: null }));
   }
 
+  /**
+   * Starts the next attempt of a step whose attempt failed and is retried: it stays in progress
+   * through the wait, so its slot is not given to another step and a crash meanwhile counts.
+   */
+  retry(id: string): TrackedStep {
+    return this.update(id, ['in_progress'], (step) => ({ attempts: step.attempts + 1, error: null }));
+  }
+
   /** Records a failed attempt. */
   fail(id: string, error: string): TrackedStep {
     return this.update(id, ['in_progress'], () => ({ status: 'failed', error }));

@@ -56,7 +56,7 @@ async function carriesMarker(pid: number, marker: string): Promise<boolean> {
  * group and session (the command was started as their leader), and any process whose starting
  * environment carries `marker`.
  */
-export async function findCommandProcesses(rootPid: number, marker: string): Promise<number[]> {
+async function findCommandProcesses(rootPid: number, marker: string): Promise<number[]> {
   const table = await processTable();
   const found = new Set<number>(
     table.filter((entry) => entry.groupId === rootPid || entry.sessionId === rootPid || entry.pid === rootPid).map((entry) => entry.pid),

@@ -89,6 +89,22 @@ tokens: 60 (planner 15, executor 30, synthesizer 15); 2 step attempts in <n> ms
     expect(JSON.parse(stdout).status).toBe('completed');
   });
 
+  it('redacts a key read from ./.env wherever the run writes it (here a step that echoes it)', async () => {
+    const key = 'sk-dotenv-0123456789abcdef';
+    model = await startLoopbackModel({
+      ...GREETING,
+      executor: [succeed(`Hello! The key is ${key}`), succeed('*waves*')],
+      synthesizer: [{ text: `Done with ${key}` }],
+    });
+    const cwd = makeTempDir('plan-execute-dotenv-secret-');
+    writeFileSync(join(cwd, '.env'), `OPENAI_API_KEY=${key}\nOPENAI_BASE_URL=${model.baseUrl}\n`);
+    const { code, stdout } = await runCli(['run', 'Greet me', '--json'], { cwd });
+    expect(code).toBe(0);
+    expect(stdout).not.toContain(key);
+    const result = JSON.parse(stdout);
+    expect([result.plan[0].output, result.finalOutput]).toEqual(['Hello! The key is [REDACTED]', 'Done with [REDACTED]']);
+  });
+
   it('works in ./workspace, created when missing, without --workspace', async () => {
     model = await startLoopbackModel(GREETING);
     const cwd = realpathSync(makeTempDir('plan-execute-default-workspace-'));

@@ -2,7 +2,7 @@ import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/args.ts';
-import { COMMAND_TOOL_NAME, DEFAULT_ALLOWED_COMMANDS, FILE_TOOL_NAMES, parseAllowList, workspaceDirFor } from '../../src/cli/run-tool-options.ts';
+import { COMMAND_TOOL_NAME, CLI_ALLOWED_COMMANDS, FILE_TOOL_NAMES, parseAllowList, workspaceDirFor } from '../../src/cli/run-tool-options.ts';
 import { createRunTools, describeRunTools } from '../../src/cli/run-tools.ts';
 import { RUN_USAGE } from '../../src/cli/usage.ts';
 import { makeTempDir, removeTempDirs } from './helpers/temp-dir.ts';
@@ -15,7 +15,7 @@ const tool = (tools: Record<string, unknown>, name: string) => tools[name] as Ex
 describe('--allow', () => {
   it('allows no program by default, so run has no runCommand', () => {
     expect(parseAllowList(undefined, RUN_USAGE)).toEqual([]);
-    expect(DEFAULT_ALLOWED_COMMANDS).toEqual([]);
+    expect(CLI_ALLOWED_COMMANDS).toEqual([]);
   });
 
   it('takes a comma-separated list, spaces trimmed and repeats dropped', () => {

@@ -3,6 +3,7 @@ import { modelsFromEnv, type RoleModels } from '../../models.ts';
 import { createPlanApprover, type PlanApprover } from '../approval/approve-plan.ts';
 import { editText } from '../approval/editor.ts';
 import { parseCommandLine, parseInteger, singlePositional } from '../args.ts';
+import { secretsFromEnv } from '../../engine/redact.ts';
 import { withEnvFile } from '../env-file.ts';
 import { EXIT, exitCodeForRun } from '../exit-codes.ts';
 import { trapInterrupt } from '../interrupt.ts';
@@ -73,10 +74,12 @@ async function prepareRun(values: RunFlags, positionals: readonly string[], io: 
   const env = await withEnvFile(io.env, io.cwd);
   const workspaceDir = workspaceDirFor(values.workspace, env, io.cwd, RUN_USAGE);
   const models = modelsFromEnv(env);
+  // Keys read from ./.env are not in process.env, where PlanAndExecute looks for secrets: name them.
+  const redacted = { ...settings, redact: [...(settings.redact ?? []), ...secretsFromEnv(env)] };
   // Imported here, after the arguments and the models are checked: the tools load Mastra, which takes seconds.
   const { createRunTools } = await import('../run-tools.ts');
   const runTools = await createRunTools({ workspaceDir, allowedCommands, usage: RUN_USAGE });
-  return { task, flags: values, settings, models, runTools };
+  return { task, flags: values, settings: redacted, models, runTools };
 }
 
 /** Runs the prepared task with its view and Ctrl-C handling; returns the exit code. */
