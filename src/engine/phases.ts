@@ -1,4 +1,12 @@
-import { ApprovalTimeoutError, InvalidOptionsError, isPlanExecuteError, NothingDoneError, RunCancelledError, UnexpectedRunError } from './errors.ts';
+import {
+  ApprovalTimeoutError,
+  InvalidOptionsError,
+  isPlanExecuteError,
+  NothingDoneError,
+  PlanRejectedError,
+  RunCancelledError,
+  UnexpectedRunError,
+} from './errors.ts';
 import { handleFailure } from './handle-failure.ts';
 import { applyApproval, askApproval, makePlan, type ApprovalVerdict } from './make-plan.ts';
 import type { PlanRunResult } from './result.ts';
@@ -71,9 +79,11 @@ export async function releaseRun(context: RunContext): Promise<void> {
 
 /** Plans when no plan is tracked yet (validated, repaired), then asks `approvePlan`; checkpoints once both are done. */
 export async function planAndApprove(context: RunContext): Promise<void> {
-  if (context.hasPlan) return;
-  await makePlan(context);
+  if (context.hasPlan && !context.awaitingApproval) return;
+  if (!context.hasPlan) await makePlan(context);
   const { approvePlan, approvalTimeoutMs } = context.input.settings;
+  // A plan a workflow left waiting for approval is never run unapproved.
+  if (context.awaitingApproval && !approvePlan) throw new RunEnd('rejected', new PlanRejectedError());
   if (approvePlan) {
     // No verdict in time is no approval: the run ends `rejected` instead of waiting for ever.
     const verdict = withTimeLimit(
@@ -83,6 +93,7 @@ export async function planAndApprove(context: RunContext): Promise<void> {
     );
     applyApproval(context, await verdict);
   }
+  context.awaitingApproval = false;
   await context.checkpoint();
 }
 
@@ -90,12 +101,14 @@ export async function planAndApprove(context: RunContext): Promise<void> {
 export async function planRun(context: RunContext): Promise<void> {
   if (context.hasPlan) return;
   await makePlan(context);
+  context.awaitingApproval = true;
   await context.checkpoint();
 }
 
 /** Applies an approval verdict to the tracked plan and checkpoints it. */
 export async function approveRun(context: RunContext, verdict: ApprovalVerdict): Promise<void> {
   applyApproval(context, verdict);
+  context.awaitingApproval = false;
   await context.checkpoint();
 }
 

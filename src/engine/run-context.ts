@@ -55,6 +55,8 @@ export class RunContext {
   readonly repairs: Record<string, number>;
   /** Warnings raised so far (a step that named a tool and made no tool call). */
   readonly warnings: RunWarning[];
+  /** The plan is tracked but not approved yet (the workflow suspended for approval); stored with the run. */
+  awaitingApproval: boolean;
   private trackerValue: PlanTracker | null = null;
   private saving: Promise<unknown> = Promise.resolve();
   private redactor: Redactor | null = null;
@@ -84,6 +86,7 @@ export class RunContext {
     this.pendingFailures = [...(record?.pendingFailures ?? [])];
     this.repairs = { ...record?.repairs };
     this.warnings = [...(record?.warnings ?? [])];
+    this.awaitingApproval = record?.awaitingApproval ?? false;
     if (record?.snapshot) {
       this.trackerValue = PlanTracker.restore(record.snapshot);
       this.pendingFailures.push(...countCrashes(this.trackerValue, input.settings, this.replansUsed));
@@ -238,6 +241,7 @@ export class RunContext {
       pendingFailures: structuredClone(this.pendingFailures),
       repairs: { ...this.repairs },
       warnings: structuredClone(this.warnings),
+      ...(this.awaitingApproval ? { awaitingApproval: true } : {}),
       result,
     };
   }

@@ -1,5 +1,5 @@
 import { InvalidOptionsError } from './errors.ts';
-import { finishRun, handleFailures, iterate, loadRun, planAndApprove, startRun } from './phases.ts';
+import { finishRun, handleFailures, iterate, loadRun, planAndApprove, releaseRun, startRun } from './phases.ts';
 import type { PlanRunResult } from './result.ts';
 import { RunContext } from './run-context.ts';
 import type { ResumeInput, RunPlanInput } from './run-input.ts';
@@ -31,6 +31,11 @@ export async function resumePlan(input: ResumeInput): Promise<PlanRunResult> {
   const opened = await loadRun(input);
   if (opened === null) throw new InvalidOptionsError(`No stored run with id "${input.runId}"`);
   if (!(opened instanceof RunContext)) return opened;
+  if (opened.awaitingApproval && !input.settings.approvePlan) {
+    // Left intact for whoever suspended it: a plan is never run unapproved.
+    await releaseRun(opened);
+    throw new InvalidOptionsError(`Run "${input.runId}" waits for approval; approve it where it was suspended, or resume it with \`approvePlan\``);
+  }
   const doneStepIds = opened.hasPlan
     ? opened.tracker
         .list()

@@ -30,6 +30,8 @@ export interface RunRecord {
   readonly repairs?: Readonly<Record<string, number>>;
   /** Warnings raised so far (absent in records written by 0.1). */
   readonly warnings?: readonly RunWarning[];
+  /** True while the plan waits for approval (a workflow suspended at `approve`); absent otherwise. */
+  readonly awaitingApproval?: boolean;
   /** The result, once the run ended. */
   readonly result: PlanRunResult | null;
 }

@@ -8,6 +8,7 @@ import { createSynthesizerAgent } from '../../src/agents/synthesizer.ts';
 import type { PlanRunResult } from '../../src/engine/result.ts';
 import { InMemoryRunStore } from '../../src/engine/run-store.ts';
 import { createPlanExecuteWorkflow } from '../../src/mastra/workflows/plan-execute-workflow.ts';
+import { PlanAndExecute } from '../../src/plan-and-execute.ts';
 import { createScriptedModel, scriptPlan, scriptReplan, text, toolCall } from '../../src/testing/index.ts';
 import { addStep, createAddTool, fail, succeed } from '../helpers/agent-fixtures.ts';
 import { plan } from '../helpers/plans.ts';
@@ -92,6 +93,20 @@ describe('the Plan & Execute workflow', () => {
     const result = resultOf(await wf.resume({ step: 'approve', resumeData: { approved: true } }));
     expect(result.status).toBe('completed');
     expect(run.executorModel.calls).toHaveLength(4);
+  });
+
+  it('never runs a plan waiting for approval when someone resumes the run outside the workflow', async () => {
+    const run = setup([scriptPlan(twoSteps)], [toolCall('add', { a: 1, b: 2 }), succeed('3'), toolCall('add', { a: 3, b: 3 }), succeed('6')]);
+    const wf = await run.workflow.createRun();
+    await wf.start({ inputData: { task: 'Add twice', requireApproval: true } });
+    // A crash-recovery sweep with PlanAndExecute.resume on the same store, and no approvePlan.
+    const sweep = new PlanAndExecute({ planner: createScriptedModel([]), executor: createScriptedModel([]), store: run.store });
+    await expect(sweep.resume(wf.runId)).rejects.toThrow(
+      `Run "${wf.runId}" waits for approval; approve it where it was suspended, or resume it with \`approvePlan\``,
+    );
+    expect(run.executorModel.calls).toHaveLength(0);
+    const result = resultOf(await wf.resume({ step: 'approve', resumeData: { approved: true } }));
+    expect([result.status, run.executorModel.calls.length]).toEqual(['completed', 4]);
   });
 
   it('ends rejected when the plan is not approved, running nothing', async () => {
