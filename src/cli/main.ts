@@ -3,6 +3,7 @@ import { UsageError } from './args.ts';
 import { EXIT } from './exit-codes.ts';
 import { writeLine, type CliIo } from './io.ts';
 import { MAIN_USAGE, PROGRAM } from './usage.ts';
+import { packageVersion } from './version.ts';
 
 /** A subcommand: its arguments in, its exit code out. */
 export type Command = (args: readonly string[], io: CliIo) => Promise<number>;
@@ -46,6 +47,10 @@ export async function main(argv: readonly string[], io: CliIo, commands = COMMAN
   const [name, ...args] = argv;
   if (name === '-h' || name === '--help') {
     writeLine(io.stdout, MAIN_USAGE);
+    return EXIT.ok;
+  }
+  if (name === '-V' || name === '--version') {
+    writeLine(io.stdout, packageVersion());
     return EXIT.ok;
   }
   if (name === undefined) return reportUsageError(io, null, new UsageError('missing command', MAIN_USAGE));

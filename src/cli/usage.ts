@@ -25,6 +25,7 @@ Commands:
 
 Options:
   -h, --help            Show this help; '${PROGRAM} <command> --help' shows a command's
+  -V, --version         Show the version
 
 On a terminal the plan is a live checklist; piped, progress is one line per event.
 ${EXIT_CODES}`;

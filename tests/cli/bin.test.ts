@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -26,6 +26,25 @@ describe('the plan-execute bin', { timeout: 60_000 }, () => {
 
   it('runs the TypeScript CLI through tsx from any directory', async () => {
     await expect(runBin(['--help'])).resolves.toEqual({ code: 0, stdout: `${MAIN_USAGE}\n`, stderr: '' });
+  });
+
+  it('prints the version from package.json', async () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    await expect(runBin(['--version'])).resolves.toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+  });
+
+  it("ends quietly with the run's own exit code when the reader of its output goes away (EPIPE)", async () => {
+    const child = spawn(NODE, [BIN, 'release', '1.5.0', '--env', 'production', '--latency', '20'], {
+      cwd: EMPTY_DIR,
+      env: cliEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
+    // Like `| head -1`: read the first chunk, then close the pipe while the run still writes.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect([code, stderr]).toEqual([2, '']);
   });
 
   it('passes the exit code through', async () => {
