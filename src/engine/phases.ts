@@ -51,7 +51,7 @@ export async function startRun(input: RunPlanInput): Promise<RunContext> {
  * Opens a stored run where it stands, taking its lease: its result when it had ended, null when
  * there is no such run. Steps it left in progress count as crashed. Throws RunLockedError when
  * another owner holds it (after waiting `leaseWaitMs`). Emits nothing (a workflow step reopens the
- * run each time, taking the lease over from the previous step's idle context).
+ * run each time; the previous step released the lease).
  */
 export async function loadRun(input: ResumeInput): Promise<RunContext | PlanRunResult | null> {
   if (!hasLeases(input.store)) {

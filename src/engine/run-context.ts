@@ -19,7 +19,7 @@ import { retryDelayMs, sleep } from './retry-delay.ts';
 import type { RunPlanInput } from './run-input.ts';
 import type { RunRecord } from './run-store.ts';
 import { countCrashes } from './crash-restarts.ts';
-import type { LeaseActivity, LeaseKeeper } from './run-lease.ts';
+import type { LeaseKeeper } from './run-lease.ts';
 import { yieldToEventLoop, timeLimit } from './time-limit.ts';
 import { PlanTracker } from './tracker.ts';
 import { UsageMeter, ZERO_USAGE, type ModelRole, type TokenUsage } from './usage.ts';
@@ -93,24 +93,14 @@ export class RunContext {
     }
   }
 
-  /** Makes `lease` the run's lease: checkpoints are written through it, and it is renewed while the run works. */
+  /** Makes `lease` the run's lease: checkpoints are written through it, and it is renewed until released. */
   holdLease(lease: LeaseKeeper): void {
     this.lease = lease;
-    lease.activity = () => this.leaseActivity();
   }
 
   /** Gives the run's lease up (best effort) and stops renewing it; `finishRun` calls it, and a driver that stops early. */
   async releaseLease(): Promise<void> {
     await this.lease?.release();
-  }
-
-  /**
-   * While a run holds its lease it is working — planning, approving, running steps, replanning,
-   * backing off or synthesising — so the lease is renewed throughout; a driver that pauses the run
-   * (the workflow between its steps, or suspended for approval) releases the lease instead.
-   */
-  private leaseActivity(): LeaseActivity {
-    return this.trackerValue ? 'steps' : 'planning';
   }
 
   /** The tracker; set once a plan is accepted. */

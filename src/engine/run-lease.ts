@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { isPlanExecuteError, RunLockedError, StoreFailedError } from './errors.ts';
+import { isPlanExecuteError, type RunLockedError, StoreFailedError } from './errors.ts';
 import { sleep } from './retry-delay.ts';
 import type { LeasedRunStore, RunRecord, StoredRun } from './run-store.ts';
 
@@ -13,16 +13,13 @@ const WAIT_POLL_MS = 250;
 
 const HOST = hostname();
 
-/** What a run is doing, as far as its lease is concerned. */
-export type LeaseActivity = 'planning' | 'steps' | 'idle';
-
 /** What a lease is taken with: the run's lease settings. */
 export interface LeaseSettings {
   readonly leaseMs: number;
   readonly leaseWaitMs: number;
 }
 
-/** Keepers alive in this process, by owner: a holder here that runs no step can be taken over. */
+/** Keepers holding a lease in this process, by owner: a holder here that is not among them has let its lease go. */
 const liveKeepers = new Map<string, LeaseKeeper>();
 
 /** A new owner id, `host:pid:random`, so that a holder that died on this host can be recognised. */
@@ -32,12 +29,10 @@ function newOwnerId(): string {
 
 /**
  * Holds one run's lease for one owner: fenced writes with bounded retries, renewal every third
- * of the lease while the run plans or runs steps (an unref'd timer that stops when the run idles
- * and at release), and the knowledge of whether the lease was lost.
+ * of the lease for as long as it is held (an unref'd timer that stops at release, at the run's
+ * end and when the lease is lost), and the knowledge of whether the lease was lost.
  */
 export class LeaseKeeper {
-  /** What the run is doing; set by the run's context. */
-  activity: () => LeaseActivity = () => 'idle';
   private version: number;
   private timer: ReturnType<typeof setInterval> | null = null;
   private lostError: RunLockedError | null = null;
@@ -83,17 +78,6 @@ export class LeaseKeeper {
     await this.store.release(this.runId, { owner: this.owner, version: this.version }).catch(() => undefined);
   }
 
-  /** Whether a resumer in this process may take the run over: no step running, no write in flight. */
-  get canHandOver(): boolean {
-    return this.writing === 0 && this.activity() !== 'steps';
-  }
-
-  /** Marks the lease lost to `owner` (a takeover in this process) and stops renewing. */
-  supersede(owner: string): void {
-    this.lostError ??= new RunLockedError(this.runId, owner, null, 'another resumer in this process took the run over');
-    this.stop();
-  }
-
   private async writeWithRetries(record: RunRecord): Promise<number> {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -121,7 +105,6 @@ export class LeaseKeeper {
 
   private async renew(): Promise<void> {
     if (this.writing > 0) return; // the write renews the lease itself
-    if (this.activity() === 'idle') return this.pause();
     try {
       await this.store.renew(this.runId, { owner: this.owner, version: this.version }, this.ttlMs);
     } catch (error) {
@@ -135,13 +118,9 @@ export class LeaseKeeper {
     }
   }
 
-  private pause(): void {
+  private stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-  }
-
-  private stop(): void {
-    this.pause();
     if (liveKeepers.get(this.owner) === this) liveKeepers.delete(this.owner);
   }
 }
@@ -191,7 +170,7 @@ async function withStoreRetries<T>(runId: string, operation: (attempt: number) =
 
 /**
  * Takes the lease of a stored run: at once when it is free or its holder is gone (dead on this
- * host, or idle in this process), else waiting up to `leaseWaitMs` for it, else RunLockedError.
+ * host, or released in this process), else waiting up to `leaseWaitMs` for it, else RunLockedError.
  * Null when there is no such run; an ended run comes back with no keeper.
  */
 export async function acquireLeased(
@@ -207,7 +186,6 @@ export async function acquireLeased(
       const stored = await withStoreRetries(runId, () => store.acquire(runId, { owner, ttlMs: settings.leaseMs, replacing }));
       if (!stored) return null;
       if (stored.record.status !== 'running') return { stored, keeper: null };
-      if (replacing !== null) liveKeepers.get(replacing)?.supersede(owner);
       return { stored, keeper: new LeaseKeeper(store, runId, owner, stored.version, settings.leaseMs) };
     } catch (error) {
       if (!isPlanExecuteError(error, 'RUN_LOCKED') || error.owner === null) throw error;
@@ -221,12 +199,12 @@ export async function acquireLeased(
   }
 }
 
-/** Whether a holder can no longer be using its lease: its process on this host has died, or it idles here. */
+/** Whether a holder can no longer be using its lease: its process on this host has died, or it is of this process and let the lease go. */
 function isGone(owner: string): boolean {
   const [host, pidText] = owner.split(':');
   const pid = Number(pidText);
   if (host !== HOST || !Number.isInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return liveKeepers.get(owner)?.canHandOver ?? true;
+  if (pid === process.pid) return !liveKeepers.has(owner);
   try {
     process.kill(pid, 0);
     return false;
