@@ -8,6 +8,7 @@ import { AGENT_DEFAULTS } from './agent-defaults.ts';
 import { quietAgent } from './agent-logger.ts';
 import { DATA_RULE, synthesisPrompt } from './prompts.ts';
 import { classifiedCallError, toTokenUsage } from './structured-call.ts';
+import { withoutLeadingReasoning } from './tolerant-reader.ts';
 
 /** The synthesizer's default instructions. */
 export const SYNTHESIZER_INSTRUCTIONS = `You are the synthesizer of a Plan & Execute agent. You merge the results of the plan's steps into one final answer to the task: complete, concise, in plain text or Markdown. Use only what the step results contain; say plainly what is missing.
@@ -46,17 +47,9 @@ export function synthesizerPort(agent: Agent): Synthesizer {
         throw await classifiedCallError(agent, error, 'synthesizer', abortSignal);
       });
       if (result.finishReason === 'aborted' || abortSignal.aborted) throw new RunCancelledError();
-      const answer = withoutReasoning(result.text);
+      const stripped = withoutLeadingReasoning(result.text);
+      const answer = stripped === result.text ? result.text : stripped.trimStart();
       return { value: answer, usage: toTokenUsage(result.totalUsage), mode: 'text', repairs: answer === result.text ? [] : ['think-block'] };
     },
   };
-}
-
-// Only blocks at the very start: the same tags later in the answer are its content.
-const LEADING_REASONING = /^\s*(?:<(think|thinking)>[\s\S]*?<\/\1\s*>\s*)+/i;
-
-/** `text` without the reasoning blocks it starts with. */
-function withoutReasoning(text: string): string {
-  const match = LEADING_REASONING.exec(text);
-  return match ? text.slice(match[0].length) : text;
 }

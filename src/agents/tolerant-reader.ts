@@ -50,9 +50,15 @@ const LEADING_BLOCK = /^\s*<(think|thinking)>[\s\S]*?<\/\1\s*>/i;
 const LEADING_OPEN = /^\s*<(?:think|thinking)>/i;
 const CLOSE_TAG = /<\/(?:think|thinking)\s*>/i;
 
-function stripReasoning(text: string): Reasoning {
+/** `text` without the complete reasoning blocks (`<think>…</think>`, `<thinking>…</thinking>`) it starts with. */
+export function withoutLeadingReasoning(text: string): string {
   let rest = text;
   for (let block = LEADING_BLOCK.exec(rest); block; block = LEADING_BLOCK.exec(rest)) rest = rest.slice(block[0].length);
+  return rest;
+}
+
+function stripReasoning(text: string): Reasoning {
+  let rest = withoutLeadingReasoning(text);
   const open = LEADING_OPEN.exec(rest);
   if (open) return { text: rest.slice(open[0].length), stripped: true, answerLast: true };
   // Chat templates that open the block in the prompt leave the model only its closing tag.
