@@ -24,6 +24,19 @@ export function refusal(runId: string, row: LeaseRow | undefined, reason?: strin
   return new RunLockedError(runId, held ? row.leaseOwner : null, held ? new Date(row.leaseExpiresAt).toISOString() : null, why);
 }
 
+/**
+ * What `acquire` answers once its conditional update ran: the run as `taken`, else (the update
+ * matched nothing) null when there is no such run, the run as it is when it has ended, or a
+ * RunLockedError naming the holder.
+ */
+export async function acquireOutcome(runId: string, taken: LeaseRow | undefined, current: () => Promise<LeaseRow | undefined>): Promise<StoredRun | null> {
+  if (taken) return toStoredRun(taken);
+  const row = await current();
+  if (!row) return null;
+  if (row.status !== 'running') return toStoredRun(row);
+  throw refusal(runId, row);
+}
+
 /** Whether a store error is a transient lock conflict worth another try. */
 export function isBusyError(error: unknown): boolean {
   const text = error instanceof Error ? `${(error as { code?: unknown }).code ?? ''} ${error.message}` : String(error);

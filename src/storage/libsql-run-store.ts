@@ -1,6 +1,6 @@
 import type { InStatement, ResultSet, Row } from '@libsql/client';
 import type { Fence, LeasedRunStore, LeaseRequest, RunLease, RunRecord, StoredRun } from '../engine/run-store.ts';
-import { isBusyError, refusal, toStoredRun, type LeaseRow } from './lease-rows.ts';
+import { acquireOutcome, isBusyError, type LeaseRow, refusal, toStoredRun } from './lease-rows.ts';
 import { openConnections, type LibSQLConnections } from './libsql-connections.ts';
 
 /** How long SQLite waits for another connection's write lock before SQLITE_BUSY (Mastra's LibSQLStore uses 5 s too). */
@@ -69,11 +69,7 @@ export class LibSQLRunStore implements LeasedRunStore {
             RETURNING ${COLUMNS}`,
       args: [owner, now + ttlMs, runId, now, owner, replacing],
     });
-    if (rows[0]) return toStoredRun(toLeaseRow(rows[0]));
-    const row = await this.row(runId);
-    if (!row) return null;
-    if (row.status !== 'running') return toStoredRun(row);
-    throw refusal(runId, row);
+    return acquireOutcome(runId, rows[0] && toLeaseRow(rows[0]), () => this.row(runId));
   }
 
   async write(record: RunRecord, fence: Fence, ttlMs: number): Promise<number> {

@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import type { Fence, LeasedRunStore, LeaseRequest, RunLease, RunRecord, StoredRun } from '../engine/run-store.ts';
-import { refusal, toStoredRun, type LeaseRow } from './lease-rows.ts';
+import { acquireOutcome, type LeaseRow, refusal, toStoredRun } from './lease-rows.ts';
 
 const COLUMNS = `record::text AS record, status, version,
   lease_owner, (extract(epoch FROM lease_expires_at) * 1000)::float8 AS lease_expires_at`;
@@ -81,11 +81,7 @@ export class PostgresRunStore implements LeasedRunStore {
        RETURNING ${COLUMNS}`,
       [runId, owner, ttlMs, replacing],
     );
-    if (rows[0]) return toStoredRun(toLeaseRow(rows[0]));
-    const row = await this.row(runId);
-    if (!row) return null;
-    if (row.status !== 'running') return toStoredRun(row);
-    throw refusal(runId, row);
+    return acquireOutcome(runId, rows[0] && toLeaseRow(rows[0]), () => this.row(runId));
   }
 
   async write(record: RunRecord, fence: Fence, ttlMs: number): Promise<number> {
