@@ -5,6 +5,7 @@ import { checkOutputModes, type StructuredOutputOptions } from '../../agents/out
 import { notify, type PlanRunListener } from '../../engine/events.ts';
 import { approveRun, finishRun, handleFailures, iterate, loadRun, planAndApprove, planRun, releaseRun, startRun } from '../../engine/phases.ts';
 import { PlanSchema } from '../../engine/plan-schema.ts';
+import type { PlanRunResult } from '../../engine/result.ts';
 import { asResultOutput, PlanRunResultSchema } from '../../engine/result-schema.ts';
 import { createRedactor, secretsFromEnv, type Redactor } from '../../engine/redact.ts';
 import { RunContext } from '../../engine/run-context.ts';
@@ -93,9 +94,18 @@ export function createPlanExecuteWorkflow({
     return { ...roles, task, runId: hooks.runId, store };
   };
 
-  /** Runs `phase` on the stored run; whatever ends the run instead is finished and bailed out with. */
-  const onRun = async <T>(input: PlanExecuteInput, hooks: StepHooks, bail: (result: unknown) => unknown, phase: (context: RunContext) => Promise<T>) => {
-    const opened = await loadRun(await runInput(input, hooks));
+  /**
+   * Runs `phase` on the run `opening` gives (by default the stored run, reopened); whatever ends
+   * the run instead is finished and bailed out with.
+   */
+  const onRun = async <T>(
+    input: PlanExecuteInput,
+    hooks: StepHooks,
+    bail: (result: unknown) => unknown,
+    phase: (context: RunContext) => Promise<T>,
+    opening: Promise<RunContext | PlanRunResult | null> = runInput(input, hooks).then(loadRun),
+  ) => {
+    const opened = await opening;
     if (opened === null) throw new Error(`Run "${hooks.runId}" is not in the store, although the plan step stored it`);
     if (!(opened instanceof RunContext)) return bail(asResultOutput(opened)) as never;
     try {
@@ -115,13 +125,15 @@ export function createPlanExecuteWorkflow({
     outputSchema: RunStateSchema,
     execute: async ({ inputData, runId, abortSignal, tracingContext, bail }) => {
       const hooks = { runId, abortSignal, tracingContext };
+      const input = await runInput(inputData, hooks);
       // Restarted after a crash, the run is already stored: carry on from there.
-      if (!(await store.load(runId))) await releaseRun(await startRun(await runInput(inputData, hooks)));
+      const opening = (await store.load(runId)) ? loadRun(input) : startRun(input);
       const phase = inputData.requireApproval ? planRun : planAndApprove;
-      return onRun(inputData, hooks, bail, async (context): Promise<RunState> => {
+      const planned = async (context: RunContext): Promise<RunState> => {
         await phase(context);
         return { input: inputData, settled: false };
-      });
+      };
+      return onRun(inputData, hooks, bail, planned, opening);
     },
   });
 
