@@ -2,8 +2,12 @@
  * `npm run bench`: speed and memory of the engine and the Mastra path, as ratios and bounds.
  * Usage: npm run bench [-- [--json] [parallel|overhead|framework|memory …]]
  * Prints a table (or, with --json, one JSON object); names pick scenarios, all run by default.
+ * `npm run bench -- peers [options]` is the side-by-side comparison with LangGraph.js and
+ * @langchain/classic instead (bench/side-by-side/run-peers.ts; its own install in bench/peers).
  */
+import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { describeMachine, formatTable, type BenchRow } from './report.ts';
 import { engineOverhead } from './scenarios/engine-overhead.ts';
 import { frameworkCost } from './scenarios/framework-cost.ts';
@@ -25,6 +29,19 @@ function parseArguments(args: readonly string[]): { json: boolean; names: string
     process.exit(2);
   }
   return { json: args.includes('--json'), names: names.length > 0 ? names : Object.keys(SCENARIOS) };
+}
+
+if (process.argv[2] === 'peers') {
+  // A process of its own, without tsx's loader: see bench/side-by-side/main.ts for why.
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  if (major < 22 || (major === 22 && minor < 7)) {
+    process.stderr.write(`npm run bench -- peers needs Node 22.7 or later (--experimental-transform-types); this is ${process.version}\n`);
+    process.exit(2);
+  }
+  const main = fileURLToPath(new URL('./side-by-side/main.ts', import.meta.url));
+  const flags = ['--experimental-transform-types', '--disable-warning=ExperimentalWarning'];
+  const child = spawnSync(process.execPath, [...flags, main, ...process.argv.slice(3)], { stdio: 'inherit' });
+  process.exit(child.status ?? 1);
 }
 
 const { json, names } = parseArguments(process.argv.slice(2));

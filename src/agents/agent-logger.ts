@@ -9,6 +9,8 @@ import { noopLogger, type IMastraLogger } from '@mastra/core/logger';
  * prompts and data that a log must not carry.
  */
 export function demotingLogger(target: IMastraLogger = noopLogger): IMastraLogger {
+  // No target: every line is dropped, so drop it before copying its arguments (Mastra logs on every call; issue 11).
+  if (target === noopLogger) return noopLogger;
   const toDebug = (message: string, ...args: unknown[]) => target.debug(message, ...args.map(withoutRequestBodies));
   return { ...noopLogger, debug: toDebug, info: toDebug, warn: toDebug, error: toDebug };
 }

@@ -121,6 +121,8 @@ export class RunContext {
 
   /** Stamps and delivers an event, secrets redacted; a throwing listener is logged (redacted too) and ignored. */
   emit(event: PlanRunEventInput): void {
+    // Without a listener nobody sees the event: skip the timestamp and the redacting copy (issue 11).
+    if (!this.input.onEvent) return;
     const stamped = this.redact({ ...event, runId: this.runId, timestamp: new Date().toISOString() });
     notify(this.input.onEvent, stamped as never, (error) => console.error('[mastra-plan-execute] onEvent listener threw:', this.redact(error)));
   }

@@ -1,0 +1,116 @@
+/**
+ * This project's scripted models for the side-by-side bench: one AI SDK mock per role that answers
+ * from the world (the plan, a `work` call then the step's outcome, a revision with the steps not
+ * done, the final text), whatever the structured-output mode, sleeps the model latency and records
+ * every call with its tokens in the run's ledger.
+ */
+import { MockLanguageModelV4 } from 'ai/test';
+import type { MastraModelConfig } from '@mastra/core/llm';
+import { REPORT_TOOL_NAME } from '../../src/agents/report-tool.ts';
+import { asMastraModel } from '../../src/testing/as-mastra-model.ts';
+import { type ModelCallOptions, toGenerateResult, toStreamResult } from '../../src/testing/model-protocol.ts';
+import type { ScriptedReply } from '../../src/testing/responses.ts';
+import type { Ledger, Role } from './ledger.ts';
+import { executorStep, offeredTools, requestText, responseSchema, toolResults } from './ours-request.ts';
+import { inputTokensOf, tokensOf } from './tokens.ts';
+import { doneMarker, sleep, WORK_TOOL, type World, type WorldStep } from './world.ts';
+
+/** What the run around the models provides. */
+export interface OursModelContext {
+  readonly world: World;
+  readonly ledger: Ledger;
+  readonly latencyMs: number;
+}
+
+/** The model role of one mock: the planner's mock also answers the replanner. */
+export type OursModelRole = Exclude<Role, 'replanner'>;
+
+type Answer = { readonly role: Role; readonly step?: string; readonly text: string } | { readonly role: Role; readonly step?: string; readonly call: ToolCall };
+type ToolCall = { readonly toolName: string; readonly input: Record<string, unknown> };
+
+type SchemaNode = { readonly properties?: Record<string, SchemaNode>; readonly items?: SchemaNode; readonly anyOf?: readonly SchemaNode[] };
+
+/** The property names of a step in the request's schema (`steps` may be nullable: an `anyOf`). */
+function stepFieldNames(options: ModelCallOptions): string[] {
+  const steps = (responseSchema(options) as SchemaNode | undefined)?.properties?.steps;
+  const array = steps?.items ? steps : steps?.anyOf?.find((branch) => branch.items);
+  return Object.keys(array?.items?.properties ?? {});
+}
+
+const KNOWN_STEP_FIELDS = ['id', 'description', 'expectedOutput', 'dependsOn', 'toolHint'];
+
+/**
+ * The plan's steps as this project's planner writes them. A field of the step schema the bench
+ * does not know (a newer schema) is sent as null, so a strict schema still accepts the plan.
+ */
+function planSteps(steps: readonly WorldStep[], options: ModelCallOptions) {
+  const extra = stepFieldNames(options).filter((key) => !KNOWN_STEP_FIELDS.includes(key));
+  return steps.map((step) => ({
+    id: step.id,
+    description: step.text,
+    expectedOutput: `the result of ${step.id}`,
+    dependsOn: [...step.dependsOn],
+    toolHint: WORK_TOOL,
+    ...Object.fromEntries(extra.map((key) => [key, null])),
+  }));
+}
+
+/** A plan first; after that, a revision with every step whose work is not done (the failed one included). */
+function plannerAnswer({ world, ledger }: OursModelContext, options: ModelCallOptions): Answer {
+  const isRevision = ledger.count('planner') > 0;
+  if (!isRevision) return { role: 'planner', text: JSON.stringify({ goal: world.task, steps: planSteps(world.steps, options), rationale: null }) };
+  const left = world.steps.filter((step) => !ledger.isDone(step.id));
+  return {
+    role: 'replanner',
+    step: ledger.lastExecutorStep,
+    text: JSON.stringify({ action: 'revise', steps: planSteps(left, options), rationale: 'Redo what is left.' }),
+  };
+}
+
+/** A `work` call first; once its result is in, the outcome (a report call in `tool` mode, else JSON text). */
+function executorAnswer({ world, ledger }: OursModelContext, options: ModelCallOptions): Answer {
+  const step = executorStep(world, ledger, options.prompt);
+  const observation = toolResults(options.prompt).at(-1);
+  if (observation === undefined) return { role: 'executor', step: step.id, call: { toolName: WORK_TOOL, input: { step: step.text } } };
+  const outcome = observation.includes(doneMarker(step.id))
+    ? { success: true, output: `Completed ${step.id}. ${observation}`, error: null }
+    : { success: false, output: '', error: `FAILED ${step.id}: ${observation.slice(0, 200)}` };
+  const reportsByTool = offeredTools(options).some((tool) => tool.name === REPORT_TOOL_NAME);
+  return reportsByTool
+    ? { role: 'executor', step: step.id, call: { toolName: REPORT_TOOL_NAME, input: outcome } }
+    : { role: 'executor', step: step.id, text: JSON.stringify(outcome) };
+}
+
+function answer(role: OursModelRole, context: OursModelContext, options: ModelCallOptions): Answer {
+  if (role === 'planner') return plannerAnswer(context, options);
+  if (role === 'executor') return executorAnswer(context, options);
+  return { role: 'synthesizer', text: `All ${context.world.steps.length} steps are done.` };
+}
+
+/** Answers one call, records it, then waits the latency (time the ledger counts as the model's). */
+async function reply(role: OursModelRole, context: OursModelContext, options: ModelCallOptions): Promise<ScriptedReply> {
+  const started = performance.now();
+  context.ledger.enter('model');
+  try {
+    const chosen = answer(role, context, options);
+    const content = 'call' in chosen ? [{ type: 'tool-call' as const, ...chosen.call }] : [{ type: 'text' as const, text: chosen.text }];
+    const usage = { input: inputTokensOf(requestText(options)), output: tokensOf(JSON.stringify(content).length) };
+    context.ledger.record({ role: chosen.role, step: chosen.step, inputTokens: usage.input, outputTokens: usage.output });
+    await sleep(context.latencyMs);
+    return { type: 'reply', content, finishReason: 'call' in chosen ? 'tool-calls' : 'stop', usage };
+  } finally {
+    context.ledger.leave('model', performance.now() - started);
+  }
+}
+
+/** The scripted model of `role` for one run. */
+export function oursModel(role: OursModelRole, context: OursModelContext): MastraModelConfig {
+  let calls = 0;
+  const model = new MockLanguageModelV4({
+    provider: 'side-by-side',
+    modelId: role,
+    doGenerate: async (options) => toGenerateResult(await reply(role, context, options), calls++),
+    doStream: async (options) => toStreamResult(await reply(role, context, options), calls++),
+  });
+  return asMastraModel(model);
+}

@@ -1,0 +1,98 @@
+/**
+ * The issue's comparison table: one row per measurement, a column per peer and the ratios
+ * ours ÷ peer (below 1: this project spends less). Pure: numbers in, markdown out.
+ */
+import type { CallCounts, DagTiming, OverheadTiming, TokenCounts } from './peer-scenarios.ts';
+
+/** What the scenarios measured for one peer; a measurement left out (not run, or failed) is undefined. */
+export interface PeerMetrics {
+  readonly calls?: CallCounts | undefined;
+  readonly tokens?: TokenCounts | undefined;
+  readonly overhead?: OverheadTiming | undefined;
+  readonly dag?: DagTiming | undefined;
+}
+
+/** One row of the table: a value and its text per peer. */
+export interface TableRow {
+  /** What the row measures. */
+  readonly label: string;
+  /** The number the ratios use, per peer id (lower is better in every row). */
+  readonly values: Readonly<Record<string, number | undefined>>;
+  /** The cell text per peer id. */
+  readonly cells: Readonly<Record<string, string>>;
+}
+
+const integer = (value: number) => Math.round(value).toLocaleString('en-US');
+const times = (value: number) => `${value.toFixed(2)}×`;
+const milliseconds = (value: number) => `${value.toFixed(value >= 10 ? 1 : 2)} ms`;
+const mean = (values: readonly number[]) => values.reduce((total, value) => total + value, 0) / values.length;
+
+/** Growth of the per-step input from step 2 to the last step (×), or undefined under 2 steps. */
+export function contextGrowth(perStep: readonly number[]): number | undefined {
+  return perStep.length >= 2 && perStep[1]! > 0 ? perStep.at(-1)! / perStep[1]! : undefined;
+}
+
+/** `ours ÷ peer` as `0.57×`; empty when either is missing or the peer's is 0. */
+export function ratioCell(ours: number | undefined, peer: number | undefined): string {
+  return ours === undefined || peer === undefined || peer === 0 ? '' : times(ours / peer);
+}
+
+type Measure = (metrics: PeerMetrics) => { value: number; cell: string } | undefined;
+
+function failureCell(calls: CallCounts): string {
+  if (calls.hidden) return `${calls.failure} (failure hidden: reports success)`;
+  return calls.redone ? String(calls.failure) : `${calls.failure} (step not redone)`;
+}
+
+function executorTokens({ tokens }: PeerMetrics) {
+  if (!tokens || tokens.executorPerStep.length < 2) return undefined;
+  const value = mean(tokens.executorPerStep);
+  const [second, last] = [tokens.executorPerStep[1]!, tokens.executorPerStep.at(-1)!];
+  const range = Math.abs(last - second) / second > 0.05 ? ` (${integer(second)} → ${integer(last)})` : '';
+  return { value, cell: `${integer(value)}${range}` };
+}
+
+function growth({ tokens }: PeerMetrics) {
+  const value = tokens && contextGrowth(tokens.perStep);
+  return value === undefined ? undefined : { value, cell: times(value) };
+}
+
+const MEASURES: readonly (readonly [string, Measure])[] = [
+  ['5-step plan, model calls (happy path)', ({ calls }) => calls && { value: calls.happy, cell: String(calls.happy) }],
+  ['the same, one tool failure', ({ calls }) => calls && { value: calls.failure, cell: failureCell(calls) }],
+  ['20-step plan, input tokens for the whole run', ({ tokens }) => tokens && { value: tokens.run, cell: integer(tokens.run) }],
+  ['executor input tokens per step (mean; step 2 → 20 when it grows)', executorTokens],
+  ['context growth, step 2 → step 20', growth],
+  ['overhead per step with 0 ms models', ({ overhead }) => overhead && { value: overhead.overheadMs, cell: milliseconds(overhead.overheadMs) }],
+  ['process CPU per step with 0 ms models (steadier under load)', ({ overhead }) => overhead && { value: overhead.cpuMs, cell: milliseconds(overhead.cpuMs) }],
+  ['12-step DAG (4 chains × 3): wall ÷ critical path', ({ dag }) => dag && { value: dag.wallMs / dag.boundMs, cell: times(dag.wallMs / dag.boundMs) }],
+];
+
+/** The rows of the table for `metrics`, keyed by peer id. */
+export function tableRows(metrics: ReadonlyMap<string, PeerMetrics>): TableRow[] {
+  return MEASURES.map(([label, measure]) => {
+    const values: Record<string, number | undefined> = {};
+    const cells: Record<string, string> = {};
+    for (const [id, peerMetrics] of metrics) {
+      const measured = measure(peerMetrics);
+      values[id] = measured?.value;
+      cells[id] = measured?.cell ?? '–';
+    }
+    return { label, values, cells };
+  });
+}
+
+/**
+ * The rows as a markdown table: a column per peer in `peers` (id and heading), then `ours/<heading>`
+ * for every other peer.
+ */
+export function formatTable(rows: readonly TableRow[], peers: readonly { readonly id: string; readonly heading: string }[]): string {
+  const others = peers.filter((peer) => peer.id !== 'ours');
+  const header = ['', ...peers.map((peer) => peer.heading), ...others.map((peer) => `ours/${peer.heading}`)];
+  const lines = rows.map((row) => [
+    row.label,
+    ...peers.map((peer) => row.cells[peer.id] ?? '–'),
+    ...others.map((peer) => ratioCell(row.values.ours, row.values[peer.id])),
+  ]);
+  return [header, header.map(() => '---'), ...lines].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+}
