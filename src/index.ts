@@ -16,6 +16,9 @@ export type { ExecutorPortOptions } from './agents/executor.ts';
 export type { PlannerPortOptions } from './agents/planner.ts';
 export type { ExecutorOutputMode, PlannerOutputMode, StructuredOutputMode, StructuredOutputOptions } from './agents/output-mode.ts';
 export { REPORT_TOOL_NAME } from './agents/report-tool.ts';
+export { plannerIdentity } from './agents/planner.ts';
+export { DirectCallError, directToolRunner } from './agents/tool-runner.ts';
+export { toolInputSchema } from './agents/tool-schema.ts';
 export type { SynthesizerAgentOptions } from './agents/synthesizer.ts';
 
 // Mastra integration: the Plan & Execute workflow and the default role agents.
@@ -43,6 +46,12 @@ export { LibSQLRunStore } from './storage/libsql-run-store.ts';
 export type { LibSQLRunStoreOptions } from './storage/libsql-run-store.ts';
 export { PostgresRunStore } from './storage/postgres-run-store.ts';
 export type { PostgresRunStoreOptions } from './storage/postgres-run-store.ts';
+export { DEFAULT_PLAN_CACHE_MAX_ENTRIES, InMemoryPlanCache, normaliseTask, planCacheKey } from './engine/plan-cache.ts';
+export type { InMemoryPlanCacheOptions, PlanCache, PlanCacheKeyInput } from './engine/plan-cache.ts';
+export { LibSQLPlanCache } from './storage/libsql-plan-cache.ts';
+export type { LibSQLPlanCacheOptions } from './storage/libsql-plan-cache.ts';
+export { PostgresPlanCache } from './storage/postgres-plan-cache.ts';
+export type { PostgresPlanCacheOptions } from './storage/postgres-plan-cache.ts';
 export { approveRun, finishRun, handleFailures, iterate, loadRun, planAndApprove, planRun, releaseRun, startRun } from './engine/phases.ts';
 export type { ApprovalVerdict } from './engine/make-plan.ts';
 export type { RunContext } from './engine/run-context.ts';
@@ -61,9 +70,14 @@ export {
   ReplanDecisionSchema,
   StepMetaSchema,
   StepOutcomeSchema,
+  ToolArgsSchema,
 } from './engine/plan-schema.ts';
-export type { Plan, PlanStep, ReplanDecision, StepMeta, StepOutcome } from './engine/plan-schema.ts';
-export { validatePlan, findCycle } from './engine/validate-plan.ts';
+export type { ModelPlan, ModelPlanStep, ModelReplanDecision, Plan, PlanStep, ReplanDecision, StepMeta, StepOutcome, ToolArgs } from './engine/plan-schema.ts';
+export { catalogueContext, validatePlan, findCycle } from './engine/validate-plan.ts';
+export { fillArgs, findRefs, isDirectStep, isStepRef, RefResolutionError, resolveRef } from './engine/direct-args.ts';
+export type { ArgPath, FoundRef, StepRef } from './engine/direct-args.ts';
+export { checkDirectSteps, literalArgIssues } from './engine/check-direct-steps.ts';
+export type { DirectStepContext, ToolInputSchema } from './engine/check-direct-steps.ts';
 export type { PlanValidationContext, PlanValidationResult } from './engine/validate-plan.ts';
 export { PlanTracker } from './engine/tracker.ts';
 export type { PlanRevision, StepStatus, TrackedStep, TrackerSnapshot } from './engine/tracker.ts';
@@ -72,10 +86,12 @@ export { defaultFailurePolicy } from './engine/policy.ts';
 export type { FailureAction, FailureContext, FailurePolicy, StepFailure } from './engine/policy.ts';
 export { eventStream } from './engine/event-stream.ts';
 export type { PlanRunEvent, PlanRunEventType, PlanRunListener } from './engine/events.ts';
-export type { PlanRunResult, RunErrorInfo, RunStatus, RunWarning, StepResult } from './engine/result.ts';
+export type { PlanRunResult, RunErrorInfo, RunStatus, RunWarning, RunWarningKind, StepResult } from './engine/result.ts';
 export type { ModelRole, RunUsage, TokenUsage } from './engine/usage.ts';
 export type {
   CompletedStep,
+  DirectCall,
+  DirectToolRunner,
   Executor,
   Planner,
   PlanRequest,
@@ -85,6 +101,7 @@ export type {
   StepRequest,
   SynthesisRequest,
   Synthesizer,
+  ToolCallRequest,
   ToolInfo,
 } from './engine/ports.ts';
 export {

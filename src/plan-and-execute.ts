@@ -8,6 +8,7 @@ import { createSynthesizerAgent } from './agents/synthesizer.ts';
 import { InvalidOptionsError } from './engine/errors.ts';
 import { eventStream } from './engine/event-stream.ts';
 import type { PlanRunEvent, PlanRunListener } from './engine/events.ts';
+import type { PlanCache } from './engine/plan-cache.ts';
 import type { ToolInfo } from './engine/ports.ts';
 import type { PlanRunResult } from './engine/result.ts';
 import { secretsFromEnv } from './engine/redact.ts';
@@ -44,6 +45,13 @@ export interface PlanAndExecuteOptions extends RunSettingsInput {
   readonly redact?: readonly string[];
   /** Longest tool result the executor model is shown, in characters; only with a model as `executor`. @default 32768 */
   readonly maxToolResultChars?: number;
+  /**
+   * Plans kept across runs (`InMemoryPlanCache`, `LibSQLPlanCache`, `PostgresPlanCache`): a run of
+   * the same task (trimmed, whitespace collapsed, case ignored) with the same tools and planner
+   * takes the stored plan, still validated, without calling the planner. A plan is stored once a
+   * run on it completed unrevised, for `planCacheTtlMs`. @default none
+   */
+  readonly planCache?: PlanCache;
 }
 
 /** Per-run hooks. */
@@ -80,15 +88,17 @@ export class PlanAndExecute {
   readonly #envSecrets: readonly string[];
 
   private readonly store: RunStore | undefined;
+  private readonly planCache: PlanCache | undefined;
   private readonly structuredOutput: StructuredOutputOptions;
 
   /** Throws InvalidOptionsError for a missing role, an unknown output mode or an out-of-range setting. */
-  constructor({ planner, executor, synthesizer, tools, store, structuredOutput, maxToolResultChars, ...settings }: PlanAndExecuteOptions) {
+  constructor({ planner, executor, synthesizer, tools, store, structuredOutput, maxToolResultChars, planCache, ...settings }: PlanAndExecuteOptions) {
     this.settings = resolveSettings(settings);
     // Checked first (above), so the message names the caller's list, never the environment's values.
     // The environment's secret values join the run settings only when a run starts: the public `settings` never hold them.
     this.#envSecrets = secretsFromEnv(process.env);
     this.store = store;
+    this.planCache = planCache;
     checkOutputModes(structuredOutput);
     // Left-out roles stay unset, so an Agent created with its own mode keeps it.
     this.structuredOutput = structuredOutput ?? {};
@@ -114,7 +124,7 @@ export class PlanAndExecute {
     if (typeof task !== 'string' || task.trim() === '') {
       throw new InvalidOptionsError(`Expected \`task\` to be a non-empty string, got ${JSON.stringify(task)}`);
     }
-    const roles = await agentRunRoles(this, this.runSettings(), { abortSignal, onEvent }, this.structuredOutput);
+    const roles = await agentRunRoles(this, this.runSettings(), { abortSignal, onEvent, planCache: this.planCache }, this.structuredOutput);
     return runPlan({ ...roles, task, runId, store: this.store });
   }
 
@@ -125,7 +135,7 @@ export class PlanAndExecute {
    */
   async resume(runId: string, { abortSignal, onEvent }: Omit<RunOptions, 'runId'> = {}): Promise<PlanRunResult> {
     if (!this.store) throw new InvalidOptionsError('`resume` needs a `store` in the PlanAndExecute options');
-    const roles = await agentRunRoles(this, this.runSettings(), { abortSignal, onEvent }, this.structuredOutput);
+    const roles = await agentRunRoles(this, this.runSettings(), { abortSignal, onEvent, planCache: this.planCache }, this.structuredOutput);
     return resumePlan({ ...roles, runId, store: this.store });
   }
 

@@ -64,7 +64,7 @@ function answer(request: RecordedRequest): StubReply {
     // On a server other than OpenAI's own API the executor reports through its final-answer tool.
     return toolCallReply('report_step_outcome', { success: true, output: String(sum), error: null });
   }
-  const stepLine = /Your step \((\w+)\):\n<data source="step description">\n(.*)\n<\/data>/.exec(user);
+  const stepLine = /Your step \((\w+)\):\n<data source="step">\n(.*)\nExpected output: /.exec(user);
   if (!stepLine) throw new Error('No step in the executor prompt');
   const operands =
     stepLine[1] === 's3'

@@ -33,6 +33,7 @@ export const REPAIR_NAMES = [
   'tool-hint-none',
   'boolean-string',
   'output-not-string',
+  'tool-args-object',
 ] as const;
 
 /** One repair of REPAIR_NAMES. */
@@ -52,7 +53,7 @@ type JsonObject = Record<string, unknown>;
 type Repairs = Set<RepairName>;
 
 const PLAN_FIELDS = ['goal', 'steps', 'rationale'];
-const STEP_FIELDS = ['id', 'description', 'expectedOutput', 'dependsOn', 'toolHint'];
+const STEP_FIELDS = ['id', 'description', 'expectedOutput', 'dependsOn', 'toolHint', 'tool', 'toolArgs'];
 const OUTCOME_FIELDS = ['success', 'output', 'error'];
 const REPLAN_FIELDS = ['action', 'steps', 'rationale'];
 // Single keys models wrap an answer in; unwrapped only when the inner value looks like the answer.
@@ -143,11 +144,30 @@ function normaliseStep(value: unknown, repairs: Repairs): unknown {
   }
   if (step.dependsOn !== undefined) step.dependsOn = normaliseDependsOn(step.dependsOn, repairs);
   fillNull(step, 'toolHint', repairs);
-  if (typeof step.toolHint === 'string' && NO_TOOL.has(step.toolHint.trim().toLowerCase())) {
-    step.toolHint = null;
-    repairs.add('tool-hint-none');
+  for (const key of ['toolHint', 'tool']) {
+    const name = step[key];
+    if (typeof name === 'string' && NO_TOOL.has(name.trim().toLowerCase())) {
+      step[key] = null;
+      repairs.add('tool-hint-none');
+    }
   }
+  normaliseDirectCall(step, repairs);
   return step;
+}
+
+/**
+ * A step's direct call as the model-facing schema wants it: `tool` and `toolArgs` (JSON text) or
+ * null. Left out, they are null without a repair: a plan written without direct steps (before
+ * 0.3, or by a model that leaves the optional call out) is complete. Arguments written as an
+ * object, not as the JSON text the schema asks for, become that text.
+ */
+function normaliseDirectCall(step: JsonObject, repairs: Repairs): void {
+  step.tool ??= null;
+  step.toolArgs ??= null;
+  if (isObject(step.toolArgs) || Array.isArray(step.toolArgs)) {
+    step.toolArgs = JSON.stringify(step.toolArgs);
+    repairs.add('tool-args-object');
+  }
 }
 
 /** Ids as an array of strings: numbers become strings, and one string becomes its comma-separated ids. */

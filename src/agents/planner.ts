@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Agent } from '@mastra/core/agent';
 import type { MastraModelConfig } from '@mastra/core/llm';
 import type { IMastraLogger } from '@mastra/core/logger';
@@ -6,7 +7,9 @@ import { ModelPlanSchema, ModelReplanDecisionSchema } from '../engine/plan-schem
 import type { Planner } from '../engine/ports.ts';
 import { AGENT_DEFAULTS } from './agent-defaults.ts';
 import { quietAgent } from './agent-logger.ts';
+import { describeModelServer } from './model-server.ts';
 import { chosenOutputMode, rememberOutputMode, resolveOutputMode, type PlannerOutputMode } from './output-mode.ts';
+import { toEngineDecision, toEnginePlan } from './model-plan.ts';
 import { DATA_RULE, planPrompt, replanPrompt } from './prompts.ts';
 import { generateStructured } from './structured-call.ts';
 
@@ -63,12 +66,24 @@ export function plannerPort(agent: Agent, { mode }: PlannerPortOptions = {}): Pl
     plan: async (request) => {
       const callMode = await resolveOutputMode('planner', agent, chosen);
       const options = { abortSignal: request.abortSignal, mode: callMode, role: 'planner', kind: 'plan', goal: request.task } as const;
-      return generateStructured(agent, planPrompt(request), ModelPlanSchema, options);
+      return toEnginePlan(await generateStructured(agent, planPrompt(request, callMode), ModelPlanSchema, options));
     },
     replan: async (request) => {
       const callMode = await resolveOutputMode('planner', agent, chosen);
       const options = { abortSignal: request.abortSignal, mode: callMode, role: 'replanner', kind: 'replan' } as const;
-      return generateStructured(agent, replanPrompt(request), ModelReplanDecisionSchema, options);
+      return toEngineDecision(await generateStructured(agent, replanPrompt(request, callMode), ModelReplanDecisionSchema, options));
     },
   };
+}
+
+/**
+ * Who plans, as the plan cache key needs it: the planner model's provider and id and a hash of the
+ * agent's instructions (`openai.responses/gpt-4o-mini#1f2e…`), so another model or other
+ * instructions never reuse a plan made by this one.
+ */
+export async function plannerIdentity(agent: Agent): Promise<string> {
+  const server = await describeModelServer(agent);
+  const instructions = await agent.getInstructions();
+  const hash = createHash('sha256').update(JSON.stringify(instructions)).digest('hex').slice(0, 16);
+  return `${server.provider}/${server.modelId}#${hash}`;
 }

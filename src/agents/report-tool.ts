@@ -11,8 +11,8 @@ export const REPORT_TOOL_NAME = 'report_step_outcome';
  */
 export const reportStepOutcomeTool = createTool({
   id: REPORT_TOOL_NAME,
-  description:
-    'Report the outcome of your step, once, when it is done or cannot be done. This ends the step: call it after every other tool call has returned.',
+  // Short: it goes with every turn of a step in `tool` mode (issue 11).
+  description: 'Report the step outcome once, after your other tool calls have returned; ends the step.',
   inputSchema: StepOutcomeSchema,
   execute: async () => ({ recorded: true }),
 });

@@ -58,6 +58,9 @@ Options:
   --max-replans <n>     Replanner calls per run, from 0 (default ${DEFAULTS.maxReplans})
   --concurrency <n>     Independent steps at once, from 1 (default ${DEFAULTS.concurrency})
   --max-tokens <n>      Token budget of the whole run, from 1 (default: none)
+  --plan-cache <file|url>  Reuse the plan of an earlier run of the same task and tools, for a
+                        day: a LibSQL file (the run store's may be shared), or a database URL
+                        (postgres://…, libsql://…)
   --verbose             Also print a line per model call: role, mode, tokens, duration
   --json                Print only the result (PlanRunResult) as JSON; no progress
   -h, --help            Show this help

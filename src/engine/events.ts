@@ -1,6 +1,6 @@
 import type { ModelCallRole, PlanExecuteError, PlanExecuteErrorCode } from './errors.ts';
 import type { Plan, ReplanDecision } from './plan-schema.ts';
-import type { PlanRunResult, RunStatus, StepResult } from './result.ts';
+import type { PlanRunResult, RunStatus, RunWarningKind, StepResult } from './result.ts';
 import type { PlanRevision } from './tracker.ts';
 import type { TokenUsage } from './usage.ts';
 
@@ -18,10 +18,24 @@ export type PlanRunEvent = EventBase &
     | { readonly type: 'run-started'; readonly task: string }
     | { readonly type: 'run-resumed'; readonly task: string; readonly doneStepIds: readonly string[] }
     | { readonly type: 'plan-created'; readonly plan: Plan; readonly attempt: number }
+    | {
+        readonly type: 'plan-cached';
+        /** The plan taken from the plan cache (validated against today's tools); the planner was not called. */
+        readonly plan: Plan;
+        /** The cache key it was stored under. */
+        readonly key: string;
+      }
     | { readonly type: 'plan-invalid'; readonly issues: readonly string[]; readonly attempt: number }
     | { readonly type: 'plan-approved'; readonly plan: Plan; readonly edited: boolean }
     | { readonly type: 'plan-rejected'; readonly plan: Plan }
-    | { readonly type: 'step-started'; readonly stepId: string; readonly attempt: number; readonly description: string }
+    | {
+        readonly type: 'step-started';
+        readonly stepId: string;
+        readonly attempt: number;
+        readonly description: string;
+        /** Present (true) when the engine calls the step's tool itself (a direct step), without an executor model call. */
+        readonly direct?: true;
+      }
     | { readonly type: 'step-finished'; readonly stepId: string; readonly result: StepResult }
     | { readonly type: 'step-failed'; readonly stepId: string; readonly result: StepResult }
     | { readonly type: 'step-retried'; readonly stepId: string; readonly attempt: number; readonly error: string }
@@ -48,8 +62,8 @@ export type PlanRunEvent = EventBase &
     | {
         readonly type: 'step-warning';
         readonly stepId: string;
-        /** A stable name: `no-tool-call` when the plan named a tool and the executor made no tool call. */
-        readonly warning: 'no-tool-call';
+        /** `no-tool-call`: the plan named a tool and the executor made no tool call; `direct-call-failed`: a direct step's own call failed and the executor does the step. */
+        readonly warning: RunWarningKind;
         readonly message: string;
       }
     | { readonly type: 'synthesis-finished'; readonly output: string; readonly usage: TokenUsage }

@@ -3,7 +3,7 @@ import type { StepFailure } from './policy.ts';
 import { askWithRepairs } from './repair-loop.ts';
 import type { ReplanDecision } from './plan-schema.ts';
 import { RunEnd, type RunContext } from './run-context.ts';
-import { validateSteps } from './validate-plan.ts';
+import { catalogueContext, validateSteps } from './validate-plan.ts';
 
 /**
  * Carries out what the policy chose for a failed step, once no other step is running:
@@ -63,8 +63,7 @@ function decisionIssues(context: RunContext, decision: ReplanDecision): string[]
   if (decision.action !== 'revise') return [];
   if (!decision.steps) return ['The action is "revise" but steps is null; give the steps that replace every step not yet done.'];
   const doneSteps = context.tracker.list().filter((step) => step.status === 'done');
-  const toolNames = context.input.tools.map((tool) => tool.name);
-  return validateSteps(decision.steps, { toolNames, maxPlanSteps: context.input.settings.maxPlanSteps, doneSteps });
+  return validateSteps(decision.steps, catalogueContext(context.input.tools, context.input.settings.maxPlanSteps, doneSteps));
 }
 
 function applyDecision(context: RunContext, failure: StepFailure, decision: ReplanDecision): void {

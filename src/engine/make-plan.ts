@@ -5,18 +5,22 @@ import { askWithRepairs } from './repair-loop.ts';
 import { RunEnd, type RunContext } from './run-context.ts';
 import { PlanTracker } from './tracker.ts';
 import type { ApprovePlan } from './settings.ts';
-import { validatePlan } from './validate-plan.ts';
+import { cachedPlan } from './cached-plans.ts';
+import { catalogueContext, validatePlan } from './validate-plan.ts';
 
 /** What approving a plan can say: true runs it, false rejects the run, a Plan replaces it. */
 export type ApprovalVerdict = boolean | Plan;
 
 /**
- * Asks the planner for a plan and validates it; an invalid plan (or a malformed answer) goes back
- * with the validator's messages, at most `maxPlanRepairs` times, then the run fails. Tracks it.
+ * Takes the plan from the plan cache when it holds a valid one for this run; otherwise asks the
+ * planner and validates the plan: an invalid plan (or a malformed answer) goes back with the
+ * validator's messages, at most `maxPlanRepairs` times, then the run fails. Tracks it.
  */
 export async function makePlan(context: RunContext): Promise<void> {
   const { planner, tools, settings } = context.input;
-  const validation = { toolNames: tools.map((tool) => tool.name), maxPlanSteps: settings.maxPlanSteps };
+  const validation = catalogueContext(tools, settings.maxPlanSteps);
+  const cached = await cachedPlan(context, validation);
+  if (cached) return context.track(PlanTracker.fromPlan(cached));
   const { value: plan, attempt } = await askWithRepairs(context, {
     role: 'planner',
     ask: (feedback, abortSignal) => planner.plan({ task: context.task, tools, maxPlanSteps: settings.maxPlanSteps, feedback, abortSignal }),
@@ -48,8 +52,7 @@ export function applyApproval(context: RunContext, verdict: unknown): void {
     context.emit({ type: 'plan-approved', plan, edited: false });
     return;
   }
-  const toolNames = context.input.tools.map((tool) => tool.name);
-  const edited = validatePlan(verdict, { toolNames, maxPlanSteps: context.input.settings.maxPlanSteps });
+  const edited = validatePlan(verdict, catalogueContext(context.input.tools, context.input.settings.maxPlanSteps));
   if (!edited.ok) throw new RunEnd('failed', new PlanValidationError(edited.issues, verdict));
   context.tracker.revise(edited.plan.steps, 'Plan edited at approval', null, 'edit');
   context.emit({ type: 'plan-approved', plan: edited.plan, edited: true });

@@ -7,6 +7,7 @@ import {
   RunCancelledError,
   UnexpectedRunError,
 } from './errors.ts';
+import { rememberPlan } from './cached-plans.ts';
 import { handleFailure } from './handle-failure.ts';
 import { applyApproval, askApproval, makePlan, type ApprovalVerdict } from './make-plan.ts';
 import type { PlanRunResult } from './result.ts';
@@ -154,7 +155,9 @@ async function endRun(context: RunContext, error?: unknown): Promise<PlanRunResu
   }
   if (error === undefined) {
     try {
-      return await context.finish('completed', await synthesize(context), null);
+      const output = await synthesize(context);
+      await rememberPlan(context);
+      return await context.finish('completed', output, null);
     } catch (synthesisError) {
       return endRun(context, synthesisError);
     }

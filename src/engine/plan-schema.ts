@@ -9,6 +9,13 @@ export const ModelPlanStepSchema = z.object({
     .array(z.string())
     .describe('Ids of the steps whose outputs this step needs. Empty when the step is independent; independent steps run in parallel.'),
   toolHint: z.string().nullable().describe('Name of the tool the executor will most likely need, from the tool list; null when no tool is needed.'),
+  tool: z.string().nullable().describe('Direct step: the tool the engine calls itself, with toolArgs, without the executor; null otherwise.'),
+  toolArgs: z
+    .string()
+    .nullable()
+    .describe(
+      'Direct step: the arguments as JSON object text. {"$ref":"s1"} stands for the output of s1 (in dependsOn); {"$ref":"s1","path":"items.0.name"} for a value in its JSON output. null otherwise.',
+    ),
 });
 
 /**
@@ -18,8 +25,19 @@ export const ModelPlanStepSchema = z.object({
  */
 export const StepMetaSchema = z.record(z.string(), z.unknown());
 
-/** One step of a plan as the engine tracks it: the model's fields and optional `meta`. */
+/**
+ * A direct step's arguments as the engine keeps them: a JSON object whose values may hold step
+ * references, `{ "$ref": "<step id>" }` or `{ "$ref": "<step id>", "path": "a.0.b" }` (see direct-args.ts).
+ */
+export const ToolArgsSchema = z.record(z.string(), z.unknown());
+
+/**
+ * One step of a plan as the engine tracks it: the model's fields, `tool` and parsed `toolArgs` for
+ * a direct step (optional: a plan without them is an executor plan, as before 0.3), and optional `meta`.
+ */
 export const PlanStepSchema = ModelPlanStepSchema.extend({
+  tool: z.string().nullable().optional().describe('Direct step: the tool the engine calls itself with toolArgs, without an executor model call.'),
+  toolArgs: ToolArgsSchema.nullable().optional().describe('Direct step: the tool arguments, step references included.'),
   meta: StepMetaSchema.optional().describe('Domain data for the code around the engine; never written by the default planner.'),
 });
 
@@ -41,9 +59,10 @@ export const PlanSchema = z.object({ goal: planFields.goal, steps: z.array(PlanS
 
 /** The executor's final answer for one step. */
 export const StepOutcomeSchema = z.object({
-  success: z.boolean().describe('true when the step produced its expected output; false when it could not be done.'),
-  output: z.string().describe('The result of the step: the data, text or summary the later steps need. Empty when the step failed.'),
-  error: z.string().nullable().describe('Why the step failed, precise enough to plan around it; null on success.'),
+  // Short on purpose: the schema goes with every executor turn (issue 11), and says what to report.
+  success: z.boolean().describe('false if the step cannot be done'),
+  output: z.string().describe('the result later steps need'),
+  error: z.string().nullable().describe('why it failed, to plan around; null on success'),
 });
 
 const decisionFields = {
@@ -69,6 +88,10 @@ export const ReplanDecisionSchema = z.object({
 });
 
 export type StepMeta = z.infer<typeof StepMetaSchema>;
+export type ToolArgs = z.infer<typeof ToolArgsSchema>;
+export type ModelPlanStep = z.infer<typeof ModelPlanStepSchema>;
+export type ModelPlan = z.infer<typeof ModelPlanSchema>;
+export type ModelReplanDecision = z.infer<typeof ModelReplanDecisionSchema>;
 export type PlanStep = z.infer<typeof PlanStepSchema>;
 export type Plan = z.infer<typeof PlanSchema>;
 export type StepOutcome = z.infer<typeof StepOutcomeSchema>;

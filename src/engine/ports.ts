@@ -1,12 +1,18 @@
-import type { Plan, PlanStep, ReplanDecision, StepMeta, StepOutcome } from './plan-schema.ts';
+import type { ToolInputSchema } from './check-direct-steps.ts';
+import type { Plan, PlanStep, ReplanDecision, StepMeta, StepOutcome, ToolArgs } from './plan-schema.ts';
 import type { TokenUsage } from './usage.ts';
 
-/** A tool as the planner sees it: its name in the plan and what it does. */
+/** A tool as the planner sees it: its name in the plan, what it does and what it takes. */
 export interface ToolInfo {
-  /** The key the executor knows the tool by; what `toolHint` names. */
+  /** The key the executor knows the tool by; what `toolHint` and a direct step's `tool` name. */
   readonly name: string;
   /** What the tool does. */
   readonly description: string;
+  /**
+   * The tool's input as JSON Schema, when known: the planner writes direct calls from it, plan
+   * validation checks their literal arguments against it, and the plan cache keys on it.
+   */
+  readonly inputSchema?: ToolInputSchema | undefined;
 }
 
 /** A role's answer together with what it cost. */
@@ -73,6 +79,16 @@ export interface ReplanRequest {
   readonly abortSignal: AbortSignal;
 }
 
+/** A direct step's call as the executor sees it when the engine did not (or could not) make it itself. */
+export interface DirectCall {
+  /** The tool the plan calls. */
+  readonly tool: string;
+  /** The arguments with the references filled in; null when they could not be filled (see `error`). */
+  readonly args: ToolArgs | null;
+  /** Why the engine's own call failed (the tool threw, refused the arguments or reported failure); null when no call was made (no DirectToolRunner). */
+  readonly error: string | null;
+}
+
 /** What the executor is asked to do for one step. */
 export interface StepRequest {
   /** The user's task. */
@@ -89,6 +105,33 @@ export interface StepRequest {
   readonly maxIterations: number;
   /** Fires on cancellation or step timeout; pass it to every model and tool call. */
   readonly abortSignal: AbortSignal;
+  /** For a direct step: the planned call, and why the engine's own call of it failed; absent otherwise. */
+  readonly directCall?: DirectCall | undefined;
+}
+
+/** One call of a tool by the engine itself, for a direct step. */
+export interface ToolCallRequest {
+  /** The step it runs. */
+  readonly stepId: string;
+  /** The tool's name in the catalogue. */
+  readonly tool: string;
+  /** The arguments, references filled in. */
+  readonly args: ToolArgs;
+  /** Fires on cancellation or step timeout. */
+  readonly abortSignal: AbortSignal;
+}
+
+/**
+ * Calls tools for direct steps: no model involved. Implemented over Mastra tools in the agent
+ * layer (`directToolRunner`); a run without one hands direct steps to the executor.
+ */
+export interface DirectToolRunner {
+  /**
+   * The tool's result as the step's output text (a string as it is, anything else as JSON, cut
+   * like a tool result shown to a model). Throws when the tool throws, rejects the arguments, or
+   * reports failure (`{ ok: false, error }`).
+   */
+  callTool(request: ToolCallRequest): Promise<string>;
 }
 
 /** The executor's reply: the step's outcome plus how many tool calls it made. */

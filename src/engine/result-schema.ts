@@ -36,6 +36,7 @@ const StepResultSchema = z.object({
   usage: TokenUsageSchema.describe('Tokens spent'),
   startedAt: z.string().describe('ISO 8601 start time'),
   durationMs: z.number().describe('Duration'),
+  direct: z.literal(true).optional().describe('The engine called the tool itself (a direct step)'),
 });
 
 /** The zod form of `PlanRunResult`, for workflow outputs and the playground. */
@@ -53,7 +54,9 @@ export const PlanRunResultSchema = z.object({
     byRole: z.object({ planner: TokenUsageSchema, executor: TokenUsageSchema, synthesizer: TokenUsageSchema }).describe('Per role'),
   }).describe('Tokens spent'),
   repairs: z.record(z.string(), z.number()).describe('Near misses in model answers fixed by the tolerant reader, by kind'),
-  warnings: z.array(z.object({ stepId: z.string(), warning: z.enum(['no-tool-call']), message: z.string() })).describe('Warnings raised during the run'),
+  warnings: z
+    .array(z.object({ stepId: z.string(), warning: z.enum(['no-tool-call', 'direct-call-failed']), message: z.string() }))
+    .describe('Warnings raised during the run'),
   durationMs: z.number().describe('Wall-clock duration'),
   error: z
     .object({ code: z.enum(ERROR_CODES), message: z.string(), issues: z.array(z.string()).optional() })

@@ -28,14 +28,22 @@ export interface StepResult {
   readonly startedAt: string;
   /** How long it took. */
   readonly durationMs: number;
+  /** Present (true) when the engine called a direct step's tool itself: no model call, the tool's result is the output. */
+  readonly direct?: true;
 }
+
+/**
+ * A stable name of a warning: `no-tool-call` when the plan named a tool and the executor made no
+ * tool call; `direct-call-failed` when a direct step's own tool call failed and the executor did the step.
+ */
+export type RunWarningKind = 'no-tool-call' | 'direct-call-failed';
 
 /** Something a run noticed that did not stop it, shown to the caller instead of passing silently. */
 export interface RunWarning {
   /** The step it concerns. */
   readonly stepId: string;
-  /** A stable name: `no-tool-call` when the plan named a tool and the executor made no tool call. */
-  readonly warning: 'no-tool-call';
+  /** What kind of warning (see RunWarningKind). */
+  readonly warning: RunWarningKind;
   /** What happened, in words. */
   readonly message: string;
 }

@@ -1,5 +1,6 @@
 import type { PlanRunListener } from './events.ts';
-import type { Executor, Planner, Synthesizer, ToolInfo } from './ports.ts';
+import type { DirectToolRunner, Executor, Planner, Synthesizer, ToolInfo } from './ports.ts';
+import type { PlanCache } from './plan-cache.ts';
 import type { RunStore } from './run-store.ts';
 import type { RunSettings } from './settings.ts';
 
@@ -13,6 +14,12 @@ export interface RunRoles {
   readonly synthesizer: Synthesizer;
   /** The executor's tools, as the planner sees them. */
   readonly tools: readonly ToolInfo[];
+  /** Calls tools for direct steps without a model; without it, direct steps go to the executor. */
+  readonly toolRunner?: DirectToolRunner | undefined;
+  /** Plans kept from earlier runs of the same task with the same tools and planner; none by default. */
+  readonly planCache?: PlanCache | undefined;
+  /** Who the planner is, for the plan cache key (model id and an instructions hash); '' when unknown. */
+  readonly plannerIdentity?: string | undefined;
   /** Limits and switches. */
   readonly settings: RunSettings;
   /** Cancels the run: it resolves `cancelled` with partial results. */

@@ -2,8 +2,9 @@ import { raceAbort, throwIfCancelled } from './abort.ts';
 import { errorMessage, isPlanExecuteError, isRetryableError, isRunEndingError, RunCancelledError, StepTimeoutError } from './errors.ts';
 import { cutText } from './cut-text.ts';
 import { MAX_TIMER_MS } from './option-checks.ts';
+import { callDirectly, plannedCall, runsDirectly } from './direct-step.ts';
 import { decideFailure } from './policy.ts';
-import type { CompletedStep, StepReply, StepRequest } from './ports.ts';
+import type { CompletedStep, DirectCall, StepReply, StepRequest } from './ports.ts';
 import type { StepResult } from './result.ts';
 import { RunEnd, type RunContext } from './run-context.ts';
 import { retryDelayMs, sleep } from './retry-delay.ts';
@@ -31,7 +32,8 @@ export async function runStep(context: RunContext, stepId: string): Promise<void
   for (;;) {
     // Stored before the executor runs, so an attempt cut off by a crash still counts (crash loops end).
     await context.checkpoint();
-    context.emit({ type: 'step-started', stepId, attempt: step.attempts, description: step.description });
+    const direct = runsDirectly(context, step) ? { direct: true as const } : {};
+    context.emit({ type: 'step-started', stepId, attempt: step.attempts, description: step.description, ...direct });
     const { result, thrown } = await attemptStep(context, step);
     context.stepResults.push(result);
     if (result.status === 'cancelled') {
@@ -97,47 +99,89 @@ async function finishStep(context: RunContext, step: TrackedStep, result: StepRe
   context.emit({ type: 'step-finished', stepId: step.id, result });
 }
 
+/** The fields every result of one attempt shares. */
+interface AttemptBase {
+  readonly stepId: string;
+  readonly attempt: number;
+  readonly startedAt: string;
+}
+
 async function attemptStep(context: RunContext, step: TrackedStep): Promise<Attempt> {
-  const { executor, settings } = context.input;
+  const { settings } = context.input;
   const timeoutMs = attemptTimeoutMs(settings);
   const limit = timeLimit(context.signal, timeoutMs);
-  const startedAt = new Date();
-  const base = { stepId: step.id, attempt: step.attempts, startedAt: startedAt.toISOString() };
-  const elapsed = () => Date.now() - startedAt.getTime();
+  const startedAt = Date.now();
+  const base = { stepId: step.id, attempt: step.attempts, startedAt: new Date(startedAt).toISOString() };
   try {
-    const reply: StepReply = await raceAbort(executor.execute(stepRequest(context, step, limit.signal)), limit.signal).finally(limit.clear);
-    context.recordCall('executor', step.id, reply, startedAt.getTime());
-    // Secrets never reach the tracker, the store or a dependant; a huge output is cut once, here.
-    const { success, output, error } = context.redact(reply.value);
-    const common = { ...base, retryable: false, toolCalls: reply.toolCalls, usage: reply.usage, durationMs: elapsed() };
-    const result: StepResult = success
-      ? { ...common, status: 'done', output: cutText(output, settings.maxStepOutputChars), error: null }
-      : { ...common, status: 'failed', output: null, error: cutText(error ?? 'The step reported failure without a reason', settings.maxStepOutputChars) };
-    return { result, thrown: null };
+    return { result: await runAttempt(context, step, limit.signal, base), thrown: null };
   } catch (thrown) {
     const usage = isPlanExecuteError(thrown, 'MODEL_OUTPUT_INVALID') && thrown.usage ? thrown.usage : ZERO_USAGE;
-    context.recordFailedCall('executor', step.id, context.redact(thrown), usage, startedAt.getTime());
-    const failure = { ...base, output: null, toolCalls: 0, usage, durationMs: elapsed() };
+    context.recordFailedCall('executor', step.id, context.redact(thrown), usage, startedAt);
+    const failure = { ...base, output: null, toolCalls: 0, usage, durationMs: Date.now() - startedAt };
     if (context.signal.aborted) return { result: { ...failure, status: 'cancelled', error: 'The run was cancelled', retryable: false }, thrown };
     const error = context.redact(limit.timedOut() ? new StepTimeoutError(step.id, timeoutMs) : thrown);
     return {
       result: { ...failure, status: 'failed', error: cutText(errorMessage(error), settings.maxStepOutputChars), retryable: isRetryableError(error) },
       thrown: error,
     };
+  } finally {
+    limit.clear();
   }
 }
 
-function stepRequest(context: RunContext, step: TrackedStep, abortSignal: AbortSignal): StepRequest {
-  const { id, description, expectedOutput, dependsOn, toolHint, meta } = step;
+/**
+ * One attempt under `signal`: a direct step's own tool call when the run can make it (no model
+ * call, no usage), else — or when that call failed — the executor. Throws what the executor throws.
+ */
+async function runAttempt(context: RunContext, step: TrackedStep, signal: AbortSignal, base: AttemptBase): Promise<StepResult> {
+  const { executor, settings } = context.input;
+  const startedAt = Date.parse(base.startedAt);
+  const direct = runsDirectly(context, step) ? await callDirectly(context, step, signal) : null;
+  if (direct?.ok) {
+    // Secrets never reach the tracker, the store or a dependant; a huge output is cut once, here.
+    const output = cutText(context.redact(direct.output), settings.maxStepOutputChars);
+    return {
+      ...base,
+      status: 'done',
+      output,
+      error: null,
+      retryable: false,
+      toolCalls: 1,
+      usage: ZERO_USAGE,
+      durationMs: Date.now() - startedAt,
+      direct: true,
+    };
+  }
+  const call = direct ? direct.call : plannedCall(context, step);
+  const reply: StepReply = await raceAbort(executor.execute(stepRequest(context, step, signal, call)), signal);
+  context.recordCall('executor', step.id, reply, startedAt);
+  const { success, output, error } = context.redact(reply.value);
+  const common = { ...base, retryable: false, toolCalls: reply.toolCalls, usage: reply.usage, durationMs: Date.now() - startedAt };
+  return success
+    ? { ...common, status: 'done', output: cutText(output, settings.maxStepOutputChars), error: null }
+    : { ...common, status: 'failed', output: null, error: cutText(error ?? 'The step reported failure without a reason', settings.maxStepOutputChars) };
+}
+
+function stepRequest(context: RunContext, step: TrackedStep, abortSignal: AbortSignal, directCall: DirectCall | undefined): StepRequest {
+  const { id, description, expectedOutput, dependsOn, toolHint, tool, toolArgs, meta } = step;
   return {
     task: context.task,
-    step: { id, description, expectedOutput, dependsOn, toolHint, ...(meta === undefined ? {} : { meta }) },
+    step: {
+      id,
+      description,
+      expectedOutput,
+      dependsOn,
+      toolHint,
+      ...(tool == null ? {} : { tool, toolArgs: toolArgs ?? null }),
+      ...(meta === undefined ? {} : { meta }),
+    },
     dependencies: dependencyOutputs(context, step),
     attempt: step.attempts,
     // Only this step's own earlier attempt: a revised step may reuse the id of the one it replaced.
     previousError: step.attempts > 1 ? (context.stepResults.findLast((result) => result.stepId === step.id)?.error ?? null) : null,
     maxIterations: context.input.settings.maxStepIterations,
     abortSignal,
+    ...(directCall ? { directCall } : {}),
   };
 }
 

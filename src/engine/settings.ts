@@ -41,6 +41,8 @@ export const DEFAULTS = Object.freeze({
   leaseMs: 30_000,
   /** How long `resume` waits for another owner's lease before RUN_LOCKED; 0 refuses at once. */
   leaseWaitMs: 0,
+  /** How long a plan stored in the `planCache` is reused: one day (a task's best plan changes with its world). */
+  planCacheTtlMs: 86_400_000,
 });
 
 /** The largest `maxRetries` accepted: a retry storm is a bug, not a setting. */
@@ -70,6 +72,8 @@ export interface RunSettings {
   readonly leaseMs: number;
   /** How long to wait for another owner's lease before RUN_LOCKED, in ms. @default 0 */
   readonly leaseWaitMs: number;
+  /** How long a plan stored in the plan cache is reused, in ms. @default 86400000 */
+  readonly planCacheTtlMs: number;
   /** Per-attempt time limit; when left out, `callTimeoutMs × maxStepIterations`. */
   readonly stepTimeoutMs?: number | undefined;
   /** Time limit of each planner, replanner and synthesizer call (ms). @default 120000 */
@@ -108,6 +112,7 @@ export function resolveSettings(input: RunSettingsInput = {}): RunSettings {
   expectInteger('maxCrashRestarts', input.maxCrashRestarts, { min: 0 });
   expectInteger('leaseMs', input.leaseMs, { min: 100, max: MAX_TIMER_MS });
   expectInteger('leaseWaitMs', input.leaseWaitMs, { min: 0, max: MAX_TIMER_MS });
+  expectInteger('planCacheTtlMs', input.planCacheTtlMs, { min: 1 });
   expectInteger('stepTimeoutMs', input.stepTimeoutMs, { min: 1, max: MAX_TIMER_MS });
   expectInteger('callTimeoutMs', input.callTimeoutMs, { min: 1, max: MAX_TIMER_MS });
   expectInteger('approvalTimeoutMs', input.approvalTimeoutMs, { min: 1, max: MAX_TIMER_MS });
@@ -135,6 +140,7 @@ export function resolveSettings(input: RunSettingsInput = {}): RunSettings {
     maxCrashRestarts: input.maxCrashRestarts ?? DEFAULTS.maxCrashRestarts,
     leaseMs: input.leaseMs ?? DEFAULTS.leaseMs,
     leaseWaitMs: input.leaseWaitMs ?? DEFAULTS.leaseWaitMs,
+    planCacheTtlMs: input.planCacheTtlMs ?? DEFAULTS.planCacheTtlMs,
     stepTimeoutMs: input.stepTimeoutMs,
     callTimeoutMs: input.callTimeoutMs ?? DEFAULTS.callTimeoutMs,
     approvalTimeoutMs: input.approvalTimeoutMs ?? DEFAULTS.approvalTimeoutMs,

@@ -1,10 +1,17 @@
 import type { z } from 'zod';
+import { checkDirectSteps, type ToolInputSchema } from './check-direct-steps.ts';
 import { PlanSchema, type Plan, type PlanStep } from './plan-schema.ts';
+import type { ToolInfo } from './ports.ts';
 
 /** What a plan is checked against. */
 export interface PlanValidationContext {
-  /** Tool names a `toolHint` may name. */
+  /** Tool names a `toolHint` or a direct step's `tool` may name. */
   readonly toolNames: readonly string[];
+  /**
+   * Input schemas by tool name (JSON Schema): a direct step's literal arguments are checked against
+   * them, references left out. A tool without one has its arguments checked only when it runs.
+   */
+  readonly toolInputSchemas?: Readonly<Record<string, ToolInputSchema | undefined>> | undefined;
   /** Longest plan accepted, `doneSteps` included. */
   readonly maxPlanSteps: number;
   /** Steps already done (kept by a replan): their ids are taken and may be depended on. */
@@ -14,10 +21,21 @@ export interface PlanValidationContext {
 /** The verdict on a plan: the parsed plan, or every problem found. */
 export type PlanValidationResult = { readonly ok: true; readonly plan: Plan } | { readonly ok: false; readonly issues: readonly string[] };
 
+/** The validation context of a run's tool catalogue: the tool names and their input schemas. */
+export function catalogueContext(tools: readonly ToolInfo[], maxPlanSteps: number, doneSteps?: readonly PlanStep[]): PlanValidationContext {
+  return {
+    toolNames: tools.map((tool) => tool.name),
+    toolInputSchemas: Object.fromEntries(tools.map((tool) => [tool.name, tool.inputSchema])),
+    maxPlanSteps,
+    ...(doneSteps ? { doneSteps } : {}),
+  };
+}
+
 /**
  * Checks a plan before anything runs: schema, at least one step, length, unique non-empty ids,
- * non-empty descriptions, known dependencies, no cycles, tools from the allow-list. Every problem
- * is reported, each phrased so a model can act on it.
+ * non-empty descriptions, known dependencies, no cycles, tools from the allow-list, and each
+ * direct step's call (its tool exists, its references name steps in its dependsOn, its literal
+ * arguments fit the tool's input schema). Every problem is reported, each phrased so a model can act on it.
  */
 export function validatePlan(candidate: unknown, context: PlanValidationContext): PlanValidationResult {
   const parsed = PlanSchema.safeParse(candidate);
@@ -38,7 +56,7 @@ export function validateSteps(steps: readonly PlanStep[], context: PlanValidatio
     );
   }
   issues.push(...checkIds(steps, done), ...checkDescriptions(steps), ...checkTools(steps, context.toolNames));
-  issues.push(...checkDependencies(steps, done));
+  issues.push(...checkDependencies(steps, done), ...checkDirectSteps(steps, context));
   const cycle = findCycle(steps);
   if (cycle) issues.push(`The steps depend on each other in a cycle: ${cycle.join(' → ')}. Remove one of these dependencies.`);
   return issues;

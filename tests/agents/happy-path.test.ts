@@ -91,10 +91,12 @@ describe('PlanAndExecute with scripted models', () => {
     await agent.run('Add three pairs of numbers');
 
     const s3Prompt = userText(executor.calls[4]);
-    expect(s3Prompt).toContain(`Your step (s3):\n${dataBlock('step description', 'Add the numbers of s3')}`);
-    expect(s3Prompt).toContain(dataBlock('output of s1 (Add the numbers of s1)', 'sum is 3'));
+    expect(s3Prompt).toContain(
+      `Your step (s3):\n${dataBlock('step', 'Add the numbers of s3\nExpected output: s3 result')}\n${dataBlock('output of s1 (Add the numbers of s1)', 'sum is 3')}\n`,
+    );
     expect(s3Prompt).not.toContain('sum is 7');
-    expect(userText(executor.calls[0])).toContain('Outputs of the steps this one depends on:\n(none)');
+    // A step without dependencies says nothing about them.
+    expect(userText(executor.calls[0])).not.toContain('output of');
   });
 
   it('returns the tool result to the executor model and quotes every output to the synthesizer', async () => {

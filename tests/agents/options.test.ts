@@ -26,10 +26,21 @@ describe('PlanAndExecute given Agents', () => {
 
     expect([agent.planner, agent.executor, agent.synthesizer]).toEqual([planner, executor, synthesizer]);
     expect(await agent.toolCatalogue()).toEqual([
-      { name: 'add', description: 'Add two numbers' },
-      { name: 'lookup', description: 'Look a value up in the remote service' },
+      {
+        name: 'add',
+        description: 'Add two numbers',
+        inputSchema: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } }, required: ['a', 'b'] },
+      },
+      {
+        name: 'lookup',
+        description: 'Look a value up in the remote service',
+        inputSchema: { type: 'object', properties: { query: { type: 'string' } }, required: ['query'] },
+      },
     ]);
-    expect(userText(plannerModel.calls[0])).toContain('Tools the executor has:\n- add: Add two numbers\n- lookup: Look a value up in the remote service\n');
+    // Each tool with its input, from which the planner writes direct calls.
+    expect(userText(plannerModel.calls[0])).toContain(
+      'Tools the executor has:\n- add: Add two numbers\n  input: {a: number, b: number}\n- lookup: Look a value up in the remote service\n  input: {query: string}\n',
+    );
     expect(result.status).toBe('completed');
     expect(result.finalOutput).toBe('The sum is 7.');
     expect(add.inputs).toEqual([{ a: 2, b: 5 }]);
@@ -92,7 +103,7 @@ describe('PlanAndExecute given Agents', () => {
 
     expect(await agent.toolCatalogue()).toEqual([]);
     expect(plannerModel.remaining).toBe(0);
-    expect(userText(plannerModel.calls[0])).toContain('(no tools: every step is done by reasoning alone; toolHint must be null)');
+    expect(userText(plannerModel.calls[0])).toContain('(no tools: every step is done by reasoning alone; toolHint and tool must be null)');
     expect(result.error).toEqual({
       code: 'PLAN_INVALID',
       message: 'The plan is invalid: The plan has no steps; add at least one step.',

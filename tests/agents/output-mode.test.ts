@@ -125,9 +125,9 @@ describe('fieldList', () => {
   it('lists each field with its type and description', () => {
     expect(fieldList(StepOutcomeSchema)).toBe(
       [
-        '- success (boolean): true when the step produced its expected output; false when it could not be done.',
-        '- output (string): The result of the step: the data, text or summary the later steps need. Empty when the step failed.',
-        '- error (string or null): Why the step failed, precise enough to plan around it; null on success.',
+        '- success (boolean): false if the step cannot be done',
+        '- output (string): the result later steps need',
+        '- error (string or null): why it failed, to plan around; null on success',
       ].join('\n'),
     );
   });
@@ -144,6 +144,8 @@ describe('fieldList', () => {
       '  - expectedOutput (string)',
       '  - dependsOn (array of strings)',
       '  - toolHint (string or null)',
+      '  - tool (string or null)',
+      '  - toolArgs (string or null)',
       '- rationale (string)',
     ]);
   });

@@ -43,15 +43,14 @@ const REPORT_TOOL = {
   type: 'function',
   function: {
     name: 'report_step_outcome',
-    description:
-      'Report the outcome of your step, once, when it is done or cannot be done. This ends the step: call it after every other tool call has returned.',
+    description: 'Report the step outcome once, after your other tool calls have returned; ends the step.',
     parameters: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
       properties: {
-        success: { type: 'boolean', description: 'true when the step produced its expected output; false when it could not be done.' },
-        output: { type: 'string', description: 'The result of the step: the data, text or summary the later steps need. Empty when the step failed.' },
-        error: { type: ['string', 'null'], description: 'Why the step failed, precise enough to plan around it; null on success.' },
+        success: { type: 'boolean', description: 'false if the step cannot be done' },
+        output: { type: 'string', description: 'the result later steps need' },
+        error: { type: ['string', 'null'], description: 'why it failed, to plan around; null on success' },
       },
       required: ['success', 'output', 'error'],
       additionalProperties: false,
@@ -85,7 +84,7 @@ describe('request bodies per structured-output mode', () => {
     expect(Object.keys(body!).sort()).toEqual(['messages', 'model', 'response_format']);
     expect(body!.messages).toEqual([
       { role: 'system', content: PLANNER_INSTRUCTIONS },
-      { role: 'user', content: planPrompt(planRequest) },
+      { role: 'user', content: planPrompt(planRequest, 'native') },
     ]);
     expect(body!.response_format).toMatchObject({
       type: 'json_schema',

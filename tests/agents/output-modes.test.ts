@@ -40,9 +40,8 @@ describe('executorPort in tool mode', () => {
       ['add', 'report_step_outcome'],
     ]);
     expect(model.callOptions.map((options) => options.responseFormat)).toEqual([undefined, undefined]);
-    expect(userText(model.calls[0])).toContain(
-      'You have at most 3 model turns. When the step is done, or cannot be done, call the tool report_step_outcome once with these fields; that call ends the step:\n- success (boolean): ',
-    );
+    // The report tool's schema says what to report: the prompt only says to call it.
+    expect(userText(model.calls[0]).endsWith('\nAt most 3 turns.\nThen call report_step_outcome once.')).toBe(true);
   });
 
   it('lets the model report again, within its turns, when its report cannot be read', async () => {
@@ -83,9 +82,14 @@ describe('executorPort in tool mode', () => {
 
 describe('executorPort in native and prompt mode', () => {
   it.each([
-    ['native', { type: 'json' }],
-    ['prompt', undefined],
-  ] as const)('in %s mode sends the tools alone and a response format only when native', async (mode, responseFormat) => {
+    // native: the response schema says the fields, so the prompt does not repeat them (issue 11).
+    ['native', { type: 'json' }, '\nAt most 3 turns.'],
+    [
+      'prompt',
+      undefined,
+      '\nAt most 3 turns.\nThen answer with exactly one JSON object and nothing else (no prose around it, no code fence), with these fields:\n- success (boolean): false if the step cannot be done\n- output (string): the result later steps need\n- error (string or null): why it failed, to plan around; null on success',
+    ],
+  ] as const)('in %s mode sends the tools alone and a response format only when native', async (mode, responseFormat, ending) => {
     const model = createScriptedModel([json(DONE)]);
     const executor = executorPort(createExecutorAgent({ model, tools: { add: createAddTool().tool } }), { mode });
 
@@ -94,17 +98,16 @@ describe('executorPort in native and prompt mode', () => {
     expect([reply.value, reply.mode]).toEqual([DONE, mode]);
     expect(toolNames(model.callOptions[0])).toEqual(['add']);
     expect(model.callOptions[0]!.responseFormat === undefined ? undefined : { type: model.callOptions[0]!.responseFormat.type }).toEqual(responseFormat);
-    expect(userText(model.calls[0])).toContain(
-      'When the step is done, or cannot be done, answer with exactly one JSON object and nothing else (no prose around it, no code fence), with these fields:\n- success (boolean): true when the step produced its expected output; false when it could not be done.\n- output (string): ',
-    );
+    expect(userText(model.calls[0]).endsWith(ending)).toBe(true);
   });
 });
 
 describe('plannerPort modes', () => {
   it.each([
-    ['native', 'json'],
-    ['prompt', undefined],
-  ] as const)('in %s mode asks for the plan with the fields in the prompt (response format: %s)', async (mode, formatType) => {
+    // native: the fields go once, in the response schema (issue 11).
+    ['native', 'json', '\n\nAnswer with one JSON object of the response schema.'],
+    ['prompt', undefined, 'Answer with exactly one JSON object and nothing else (no prose around it, no code fence), with these fields:\n- goal (string): '],
+  ] as const)('in %s mode asks for the plan (response format: %s)', async (mode, formatType, asked) => {
     const model = createScriptedModel([json(plan([step('s1')]))]);
     const planner = plannerPort(createPlannerAgent({ model }), { mode });
 
@@ -112,9 +115,8 @@ describe('plannerPort modes', () => {
 
     expect(reply).toEqual({ value: plan([step('s1')]), usage: { inputTokens: 10, outputTokens: 20, totalTokens: 30 }, mode, repairs: [] });
     expect(model.callOptions[0]!.responseFormat?.type).toBe(formatType);
-    expect(userText(model.calls[0])).toContain(
-      'Answer with exactly one JSON object and nothing else (no prose around it, no code fence), with these fields:\n- goal (string): ',
-    );
+    expect(userText(model.calls[0])).toContain(asked);
+    expect(userText(model.calls[0]).includes('- goal (string)')).toBe(mode === 'prompt');
   });
 
   it('uses the mode the agent was created with when the port names none', async () => {

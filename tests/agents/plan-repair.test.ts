@@ -32,7 +32,7 @@ describe('PlanAndExecute plan repair', () => {
     expect([planner.remaining, executor.remaining]).toEqual([0, 0]);
     expect(userText(planner.calls[0])).not.toContain('Your previous answer was rejected');
     expect(userText(planner.calls[1])).toContain(
-      'Your previous answer was rejected. Fix every problem:\n- The answer is not JSON; answer with exactly one JSON object with the fields goal, steps, rationale.\n\nAnswer with exactly one JSON object and nothing else (no prose around it, no code fence), with these fields:\n- goal (string): ',
+      'Your previous answer was rejected. Fix every problem:\n- The answer is not JSON; answer with exactly one JSON object with the fields goal, steps, rationale.\n\nAnswer with one JSON object of the response schema.',
     );
     expect(events.find((event) => event.type === 'plan-invalid')).toMatchObject({
       issues: ['The answer is not JSON; answer with exactly one JSON object with the fields goal, steps, rationale.'],

@@ -223,8 +223,8 @@ describe('PlanAndExecute replanning', () => {
 
     expect(result.status).toBe('completed');
     expect(result.plan).toMatchObject([{ id: 's1', description: 'Do s1 another way', status: 'done', attempts: 1 }]);
-    expect(userText(executor.calls[1])).toContain('Your step (s1):\n<data source="step description">\nDo s1 another way\n</data>');
-    expect(userText(executor.calls[1])).not.toContain('The previous attempt failed');
+    expect(userText(executor.calls[1])).toContain('Your step (s1):\n<data source="step">\nDo s1 another way\nExpected output: s1 result\n</data>');
+    expect(userText(executor.calls[1])).not.toContain('the last one failed');
     expect([executor.remaining, planner.remaining]).toEqual([0, 0]);
   });
 });

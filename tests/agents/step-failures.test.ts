@@ -74,8 +74,8 @@ describe('PlanAndExecute step failures', () => {
         [2, 'failed', secondError, true, 30],
       ]);
       expect(result.plan).toMatchObject([{ id: 's1', status: 'failed', attempts: 2, error: secondError }]);
-      expect(userText(executor.calls[0])).not.toContain('The previous attempt failed');
-      expect(userText(executor.calls[1])).toContain(`This is attempt 2. The previous attempt failed:\n${dataBlock('previous error', NOT_AN_OBJECT)}`);
+      expect(userText(executor.calls[0])).not.toContain('the last one failed');
+      expect(userText(executor.calls[1])).toContain(`Attempt 2; the last one failed:\n${dataBlock('previous error', NOT_AN_OBJECT)}`);
       expect(result.usage.byRole.executor).toEqual({ inputTokens: 20, outputTokens: 40, totalTokens: 60 });
       expect(eventTrail(events)).toEqual([
         'run-started',
@@ -144,7 +144,7 @@ describe('PlanAndExecute step failures', () => {
       { a: 1, b: 1 },
       { a: 2, b: 2 },
     ]);
-    expect(userText(executor.calls[0])).toContain('You have at most 2 model turns.');
+    expect(userText(executor.calls[0])).toContain('\nAt most 2 turns.');
     expect([planner.calls.length, executor.calls.length, planner.remaining, executor.remaining]).toEqual([1, 2, 0, 0]);
   });
 });

@@ -9,8 +9,16 @@ const SCHEMAS: Record<AnswerKind, z.ZodType> = {
   'step-outcome': StepOutcomeSchema,
 };
 
-const WRITE = { id: 's1', description: 'Write notes.txt', expectedOutput: 'notes.txt exists', dependsOn: [], toolHint: 'writeFile' };
-const READ = { id: 's2', description: 'Read notes.txt back', expectedOutput: 'Its content', dependsOn: ['s1'], toolHint: null };
+const WRITE = {
+  id: 's1',
+  description: 'Write notes.txt',
+  expectedOutput: 'notes.txt exists',
+  dependsOn: [],
+  toolHint: 'writeFile',
+  tool: null,
+  toolArgs: null,
+};
+const READ = { id: 's2', description: 'Read notes.txt back', expectedOutput: 'Its content', dependsOn: ['s1'], toolHint: null, tool: null, toolArgs: null };
 const PLAN = { goal: 'Write a file and read it back', steps: [WRITE, READ], rationale: 'Write before reading.' };
 const OUTCOME = { success: true, output: 'hello', error: null };
 
@@ -173,6 +181,26 @@ describe('normaliseAnswer', () => {
     });
   });
 
+  it('reads a step without tool and toolArgs as an executor step, with no repair (plans written before direct steps)', () => {
+    const { tool, toolArgs, ...older } = WRITE;
+    void [tool, toolArgs];
+
+    expect(normaliseAnswer('plan', { ...PLAN, steps: [older] })).toEqual({ value: { ...PLAN, steps: [WRITE] }, repairs: [] });
+  });
+
+  it('turns toolArgs written as an object into the JSON text the schema asks for, and tool "none" into null', () => {
+    const direct = { ...WRITE, tool: 'writeFile', toolArgs: { path: 'notes.txt', content: { $ref: 's0' } } };
+    const noTool = { ...READ, tool: 'none' };
+
+    const read = normaliseAnswer('plan', { ...PLAN, steps: [direct, noTool] });
+
+    expect(read).toEqual({
+      value: { ...PLAN, steps: [{ ...direct, toolArgs: '{"path":"notes.txt","content":{"$ref":"s0"}}' }, READ] },
+      repairs: ['tool-hint-none', 'tool-args-object'],
+    });
+    expect(ModelPlanSchema.safeParse(read.value).success).toBe(true);
+  });
+
   it('turns an object output into JSON text and "false" into false', () => {
     const read = normaliseAnswer('step-outcome', { success: 'False', output: { lines: 2 }, error: 'Short file' });
 
@@ -183,7 +211,7 @@ describe('normaliseAnswer', () => {
     const missing = { steps: [{ id: 's1', description: 'Do it', extra: true }] };
 
     expect(normaliseAnswer('plan', missing)).toEqual({
-      value: { steps: [{ id: 's1', description: 'Do it', extra: true, toolHint: null }], rationale: null },
+      value: { steps: [{ id: 's1', description: 'Do it', extra: true, toolHint: null, tool: null, toolArgs: null }], rationale: null },
       repairs: ['missing-nullable'],
     });
     expect(normaliseAnswer('plan', { result: { bytes: 5 } })).toEqual({ value: { result: { bytes: 5 }, rationale: null }, repairs: ['missing-nullable'] });

@@ -134,6 +134,22 @@ tokens: 60 (planner 15, executor 30, synthesizer 15); 2 step attempts in <n> ms
     expect(model?.requests).toEqual(['planner']);
   });
 
+  it('--plan-cache <file> reuses the plan of the first run: the second run asks no planner', async () => {
+    const cacheFile = join(makeTempDir('plan-execute-plan-cache-'), 'plans.db');
+    const twice = (answers: LoopbackScript[keyof LoopbackScript]) => [...(answers ?? []), ...(answers ?? [])];
+    const script = { ...GREETING, executor: twice(GREETING.executor), synthesizer: twice(GREETING.synthesizer) };
+    model = await startLoopbackModel(script);
+    const workspace = realpathSync(makeTempDir('plan-execute-run-workspace-'));
+    const args = ['run', 'Greet me', '--workspace', workspace, '--plan-cache', cacheFile, '--json'];
+
+    const first = await runCli(args, { env: { OPENAI_BASE_URL: model.baseUrl } });
+    const second = await runCli(args, { env: { OPENAI_BASE_URL: model.baseUrl } });
+
+    expect([first.code, second.code]).toEqual([0, 0]);
+    expect(model.requests).toEqual(['planner', 'executor', 'executor', 'synthesizer', 'executor', 'executor', 'synthesizer']);
+    expect(JSON.parse(second.stdout).initialPlan).toEqual(JSON.parse(first.stdout).initialPlan);
+  });
+
   it('--max-replans 0 ends the run failed at the first failed step, and exits 1', async () => {
     const script = { ...GREETING, executor: [{ json: { success: false, output: '', error: 'no one to greet' } }] };
     const { code, stdout } = await runAgainst(script, ['--max-replans', '0', '--json']);

@@ -26,6 +26,7 @@ describe('plan-execute --help', () => {
       '--max-replans <n>',
       '--concurrency <n>',
       '--max-tokens <n>',
+      '--plan-cache <file|url>',
       '--verbose',
       '--json',
     ])
@@ -56,6 +57,7 @@ describe('plan-execute usage errors', () => {
       usageError('plan-execute run', '--allow must be a comma-separated list of programs, such as python3,ls, got "python3,"', RUN),
     ],
     [['run', 'task', '--workspace='], usageError('plan-execute run', '--workspace must name a directory, got ""', RUN)],
+    [['run', 'task', '--plan-cache', ' '], usageError('plan-execute run', '--plan-cache must name a file or a database URL, got ""', RUN)],
     [['run', 'task', '--concurrency', '0'], usageError('plan-execute run', '--concurrency must be an integer from 1 and up, got "0"', RUN)],
     [['run', 'task', '--max-replans=-1'], usageError('plan-execute run', '--max-replans must be an integer from 0 and up, got "-1"', RUN)],
     [

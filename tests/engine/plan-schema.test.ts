@@ -22,6 +22,7 @@ const issuesOf = (schema: z.ZodType, value: unknown) => {
 describe('plan schemas', () => {
   it.each([
     ['PlanStep', PlanStepSchema, step('b', ['a'], { toolHint: 'search' })],
+    ['direct PlanStep', PlanStepSchema, step('b', ['a'], { tool: 'add', toolArgs: { a: 1, b: { $ref: 'a', path: 'items.0' } } })],
     ['Plan', PlanSchema, plan([step('a'), step('b', ['a'])], { rationale: 'Two steps suffice.' })],
     ['Plan with null rationale', PlanSchema, plan([step('a')])],
     ['StepOutcome (success)', StepOutcomeSchema, { success: true, output: 'done', error: null }],
@@ -42,6 +43,21 @@ describe('plan schemas', () => {
         { path: ['id'], message: 'Invalid input: expected string, received number' },
         { path: ['toolHint'], message: 'Invalid input: expected string, received undefined' },
       ],
+    ],
+    [
+      'a model step without tool and toolArgs (every field required, as strict output wants)',
+      ModelPlanStepSchema,
+      { ...step('a') },
+      [
+        { path: ['tool'], message: 'Invalid input: expected string, received undefined' },
+        { path: ['toolArgs'], message: 'Invalid input: expected string, received undefined' },
+      ],
+    ],
+    [
+      'a direct step whose toolArgs is not an object',
+      PlanStepSchema,
+      { ...step('a'), tool: 'add', toolArgs: '{"a": 1}' },
+      [{ path: ['toolArgs'], message: 'Invalid input: expected record, received string' }],
     ],
     [
       'a step whose dependsOn is a string',
@@ -100,28 +116,74 @@ function describedFields(schema: z.ZodType, path = ''): Array<[string, string | 
 
 describe('schema descriptions', () => {
   it.each([
-    ['PlanStep', PlanStepSchema, ['id', 'description', 'expectedOutput', 'dependsOn', 'toolHint', 'meta']],
-    ['ModelPlanStep', ModelPlanStepSchema, ['id', 'description', 'expectedOutput', 'dependsOn', 'toolHint']],
+    ['PlanStep', PlanStepSchema, ['id', 'description', 'expectedOutput', 'dependsOn', 'toolHint', 'tool', 'toolArgs', 'meta']],
+    ['ModelPlanStep', ModelPlanStepSchema, ['id', 'description', 'expectedOutput', 'dependsOn', 'toolHint', 'tool', 'toolArgs']],
     [
       'Plan',
       PlanSchema,
-      ['goal', 'steps', 'steps[].id', 'steps[].description', 'steps[].expectedOutput', 'steps[].dependsOn', 'steps[].toolHint', 'steps[].meta', 'rationale'],
+      [
+        'goal',
+        'steps',
+        'steps[].id',
+        'steps[].description',
+        'steps[].expectedOutput',
+        'steps[].dependsOn',
+        'steps[].toolHint',
+        'steps[].tool',
+        'steps[].toolArgs',
+        'steps[].meta',
+        'rationale',
+      ],
     ],
     [
       'ModelPlan',
       ModelPlanSchema,
-      ['goal', 'steps', 'steps[].id', 'steps[].description', 'steps[].expectedOutput', 'steps[].dependsOn', 'steps[].toolHint', 'rationale'],
+      [
+        'goal',
+        'steps',
+        'steps[].id',
+        'steps[].description',
+        'steps[].expectedOutput',
+        'steps[].dependsOn',
+        'steps[].toolHint',
+        'steps[].tool',
+        'steps[].toolArgs',
+        'rationale',
+      ],
     ],
     ['StepOutcome', StepOutcomeSchema, ['success', 'output', 'error']],
     [
       'ReplanDecision',
       ReplanDecisionSchema,
-      ['action', 'steps', 'steps[].id', 'steps[].description', 'steps[].expectedOutput', 'steps[].dependsOn', 'steps[].toolHint', 'steps[].meta', 'rationale'],
+      [
+        'action',
+        'steps',
+        'steps[].id',
+        'steps[].description',
+        'steps[].expectedOutput',
+        'steps[].dependsOn',
+        'steps[].toolHint',
+        'steps[].tool',
+        'steps[].toolArgs',
+        'steps[].meta',
+        'rationale',
+      ],
     ],
     [
       'ModelReplanDecision',
       ModelReplanDecisionSchema,
-      ['action', 'steps', 'steps[].id', 'steps[].description', 'steps[].expectedOutput', 'steps[].dependsOn', 'steps[].toolHint', 'rationale'],
+      [
+        'action',
+        'steps',
+        'steps[].id',
+        'steps[].description',
+        'steps[].expectedOutput',
+        'steps[].dependsOn',
+        'steps[].toolHint',
+        'steps[].tool',
+        'steps[].toolArgs',
+        'rationale',
+      ],
     ],
   ] as const)('gives every field of %s a non-empty description', (_name, schema, expectedPaths) => {
     const fields = describedFields(schema as z.ZodType);

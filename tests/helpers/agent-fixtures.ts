@@ -1,8 +1,8 @@
 import { createTool } from '@mastra/core/tools';
 import { z } from 'zod';
 import type { PlanRunEvent } from '../../src/engine/events.ts';
-import type { PlanStep } from '../../src/engine/plan-schema.ts';
-import { scriptStepOutcome, type ModelPrompt, type ScriptedReply } from '../../src/testing/index.ts';
+import type { Plan, PlanStep } from '../../src/engine/plan-schema.ts';
+import { json, scriptStepOutcome, type ModelPrompt, type ScriptedReply } from '../../src/testing/index.ts';
 import { step } from './plans.ts';
 
 /** A real `add` tool (createTool) that records every input it ran with. */
@@ -39,6 +39,23 @@ export function createFailingTool(message = 'The lookup service is down') {
 /** A step whose executor is told to use the `add` tool. */
 export function addStep(id: string, dependsOn: string[] = []): PlanStep {
   return step(id, dependsOn, { description: `Add the numbers of ${id}`, toolHint: 'add' });
+}
+
+/**
+ * The planner's answer for `plan` as a model writes it (the model-facing schema): every step with
+ * `tool` and `toolArgs`, the arguments as JSON text; null for an executor step.
+ */
+export function scriptModelPlan(plan: Plan): ScriptedReply {
+  const steps = plan.steps.map(({ meta, tool, toolArgs, ...rest }) => {
+    void meta;
+    return { ...rest, tool: tool ?? null, toolArgs: toolArgs == null ? null : JSON.stringify(toolArgs) };
+  });
+  return json({ ...plan, steps });
+}
+
+/** A direct step that calls `add` with `toolArgs` (references included). */
+export function directAddStep(id: string, dependsOn: string[], toolArgs: Record<string, unknown>): PlanStep {
+  return step(id, dependsOn, { description: `Add the numbers of ${id}`, tool: 'add', toolArgs });
 }
 
 /** The executor's final answer for a step that succeeded. */

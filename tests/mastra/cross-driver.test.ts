@@ -9,7 +9,7 @@ import { InMemoryRunStore } from '../../src/engine/run-store.ts';
 import { createPlanExecuteWorkflow } from '../../src/mastra/workflows/plan-execute-workflow.ts';
 import { PlanAndExecute } from '../../src/plan-and-execute.ts';
 import { createScriptedModel, scriptPlan, scriptReplan, text, toolCall, type ScriptedReply } from '../../src/testing/index.ts';
-import { addStep, createAddTool, fail, succeed } from '../helpers/agent-fixtures.ts';
+import { addStep, createAddTool, directAddStep, fail, scriptModelPlan, succeed } from '../helpers/agent-fixtures.ts';
 import { plan } from '../helpers/plans.ts';
 
 /** The scripts of one scenario; fresh models are made from them for each driver. */
@@ -22,6 +22,9 @@ interface Scenario {
 }
 
 const twoSteps = plan([addStep('s1'), addStep('s2', ['s1'])]);
+const twoDirect = plan([directAddStep('s1', [], { a: 1, b: 2 }), directAddStep('s2', ['s1'], { a: { $ref: 's1', path: 'sum' }, b: 3 })]);
+// s2's reference names a key s1's output does not have: the engine cannot fill it, and the executor does the step.
+const brokenReference = plan([directAddStep('s1', [], { a: 1, b: 2 }), directAddStep('s2', ['s1'], { a: { $ref: 's1', path: 'total' }, b: 3 })]);
 const TASK = 'Add twice';
 
 const SCENARIOS: Record<string, Scenario> = {
@@ -41,6 +44,13 @@ const SCENARIOS: Record<string, Scenario> = {
     synthesizer: [],
   },
   'approval-rejected': { planner: [scriptPlan(twoSteps)], executor: [], synthesizer: [], approve: false },
+  // Direct steps: the engine calls the tool itself; the executor model is never asked.
+  direct: { planner: [scriptModelPlan(twoDirect)], executor: [], synthesizer: [text('3 then 6')] },
+  'direct-fallback': {
+    planner: [scriptModelPlan(brokenReference)],
+    executor: [toolCall('add', { a: 3, b: 3 }), succeed('{"sum":6}')],
+    synthesizer: [text('3 then 6')],
+  },
 };
 
 function agents(scenario: Scenario) {
@@ -88,6 +98,31 @@ describe('the plain loop and the workflow', () => {
     const workflow = await viaWorkflow(scenario, workflowEvents);
     expect(comparable(workflow)).toEqual(comparable(loop));
     expect(trail(workflowEvents)).toEqual(trail(loopEvents));
-    expect(loop.status).toBe({ happy: 'completed', replanned: 'completed', aborted: 'aborted', 'approval-rejected': 'rejected' }[name]);
+    const statuses = {
+      happy: 'completed',
+      replanned: 'completed',
+      aborted: 'aborted',
+      'approval-rejected': 'rejected',
+      direct: 'completed',
+      'direct-fallback': 'completed',
+    };
+    expect(loop.status).toBe(statuses[name as keyof typeof statuses]);
+  });
+
+  it.each([
+    ['direct', [true, true], []],
+    ['direct-fallback', [true, undefined], ['direct-call-failed']],
+  ])('run the %s steps the same way: which attempts called the tool directly, and the warnings', async (name, direct, warnings) => {
+    for (const drive of [viaPlainLoop, viaWorkflow]) {
+      const events: PlanRunEvent[] = [];
+      const result = await drive(SCENARIOS[name]!, events);
+      expect(result.steps.map((attempt) => attempt.direct)).toEqual(direct);
+      expect(result.warnings.map((warning) => warning.warning)).toEqual(warnings);
+      expect(result.plan.map((tracked) => tracked.output)).toEqual(['{"sum":3}', '{"sum":6}']);
+      expect(events.filter((event) => event.type === 'step-started').map((event) => event.type === 'step-started' && event.direct === true)).toEqual([
+        true,
+        true,
+      ]);
+    }
   });
 });

@@ -5,12 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { createExecutorAgent } from '../../src/agents/executor.ts';
 import { createPlannerAgent } from '../../src/agents/planner.ts';
 import { createSynthesizerAgent } from '../../src/agents/synthesizer.ts';
+import { InMemoryPlanCache } from '../../src/engine/plan-cache.ts';
 import type { PlanRunResult } from '../../src/engine/result.ts';
 import { InMemoryRunStore } from '../../src/engine/run-store.ts';
 import { createPlanExecuteWorkflow } from '../../src/mastra/workflows/plan-execute-workflow.ts';
 import { PlanAndExecute } from '../../src/plan-and-execute.ts';
 import { createScriptedModel, scriptPlan, scriptReplan, text, toolCall } from '../../src/testing/index.ts';
-import { addStep, createAddTool, fail, succeed } from '../helpers/agent-fixtures.ts';
+import { addStep, createAddTool, directAddStep, fail, scriptModelPlan, succeed } from '../helpers/agent-fixtures.ts';
 import { plan } from '../helpers/plans.ts';
 
 const twoSteps = plan([addStep('s1'), addStep('s2', ['s1'])]);
@@ -58,6 +59,35 @@ describe('the Plan & Execute workflow', () => {
     ]);
     expect([run.plannerModel.calls.length, run.executorModel.calls.length, run.synthesizerModel.calls.length]).toEqual([1, 4, 1]);
     expect((await run.store.load(wf.runId))?.result).toEqual(result);
+  });
+
+  it('takes a cached plan in its plan step: the second run of a task asks no planner', async () => {
+    const planCache = new InMemoryPlanCache();
+    const direct = plan([directAddStep('s1', [], { a: 1, b: 2 }), directAddStep('s2', ['s1'], { a: { $ref: 's1', path: 'sum' }, b: 3 })]);
+    const workflowWith = (plannerModel: ReturnType<typeof createScriptedModel>) =>
+      new Mastra({
+        workflows: {
+          planExecute: createPlanExecuteWorkflow({
+            planner: createPlannerAgent({ model: plannerModel }),
+            executor: createExecutorAgent({ model: createScriptedModel([]), tools: { add: createAddTool().tool } }),
+            synthesizer: createSynthesizerAgent({ model: createScriptedModel([text('6')], { name: 'synthesizer' }) }),
+            planCache,
+          }),
+        },
+        logger: false,
+      }).getWorkflow('planExecute');
+    const firstPlanner = createScriptedModel([scriptModelPlan(direct)], { name: 'planner' });
+    const secondPlanner = createScriptedModel([], { name: 'planner' });
+
+    const first = resultOf(await (await workflowWith(firstPlanner).createRun()).start({ inputData: { task: 'Add twice' } }));
+    const second = resultOf(await (await workflowWith(secondPlanner).createRun()).start({ inputData: { task: 'Add twice' } }));
+
+    expect([first.status, second.status]).toEqual(['completed', 'completed']);
+    expect([firstPlanner.calls.length, secondPlanner.calls.length]).toEqual([1, 0]);
+    expect(second.plan.map((step) => [step.id, step.output])).toEqual([
+      ['s1', '{"sum":3}'],
+      ['s2', '{"sum":6}'],
+    ]);
   });
 
   it('takes the replan branch after a permanent failure and keeps the done step', async () => {

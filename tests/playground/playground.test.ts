@@ -234,7 +234,7 @@ describe('the dev server through @mastra/client-js', () => {
       expect(userText(planRequest)).toContain('Answer with exactly one JSON object and nothing else');
       expect(userText(planRequest)).toContain(`<data source="task">\n${NOTE_TASK}\n</data>`);
       expect(toolNames(toolRequest)).toEqual(['readFile', 'writeFile', 'listFiles', 'runCommand', 'report_step_outcome']);
-      expect(userText(toolRequest)).toContain('Your step (note):\n<data source="step description">\nWrite the release note to notes.txt\n</data>');
+      expect(userText(toolRequest)).toContain('Your step (note):\n<data source="step">\nWrite the release note to notes.txt\nExpected output: ');
       expect(outcomeRequest.body.messages!.at(-1)).toMatchObject({ role: 'tool', tool_call_id: `call_${toolRequest.index}_0` });
       expect(JSON.parse(String(outcomeRequest.body.messages!.at(-1)!.content))).toMatchObject({ ok: true, path: 'notes.txt' });
       expect(userText(synthesisRequest)).toContain('<data source="note: Write the release note to notes.txt">\nnotes.txt written\n</data>');

@@ -11,6 +11,7 @@ import { writeLine, type CliIo } from '../io.ts';
 import { createRunView, outputMode, printRunResult, type OutputMode, type RunView } from '../output/run-view.ts';
 import type { RunTools } from '../run-tools.ts';
 import { parseAllowList, workspaceDirFor } from '../run-tool-options.ts';
+import { openPlanCache, planCacheTarget, type PlanCacheTarget } from '../plan-cache-option.ts';
 import { RUN_USAGE } from '../usage.ts';
 
 const OPTIONS = {
@@ -20,6 +21,7 @@ const OPTIONS = {
   'max-replans': { type: 'string' },
   concurrency: { type: 'string' },
   'max-tokens': { type: 'string' },
+  'plan-cache': { type: 'string' },
   verbose: { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -64,12 +66,14 @@ interface RunPlanned {
   readonly settings: RunSettingsInput;
   readonly models: RoleModels;
   readonly runTools: RunTools;
+  readonly planCache: PlanCacheTarget | undefined;
 }
 
 /** Checks the task, the flags and the models, then opens the workspace and builds the tools; throws UsageError or MissingModelError. */
 async function prepareRun(values: RunFlags, positionals: readonly string[], io: CliIo): Promise<RunPlanned> {
   const task = singlePositional(positionals, 'the task', RUN_USAGE);
   const settings = settingsFromFlags(values);
+  const planCache = planCacheTarget(values['plan-cache'], io.cwd, RUN_USAGE);
   const allowedCommands = parseAllowList(values.allow, RUN_USAGE);
   const env = await withEnvFile(io.env, io.cwd);
   const workspaceDir = workspaceDirFor(values.workspace, env, io.cwd, RUN_USAGE);
@@ -79,17 +83,24 @@ async function prepareRun(values: RunFlags, positionals: readonly string[], io: 
   // Imported here, after the arguments and the models are checked: the tools load Mastra, which takes seconds.
   const { createRunTools } = await import('../run-tools.ts');
   const runTools = await createRunTools({ workspaceDir, allowedCommands, usage: RUN_USAGE });
-  return { task, flags: values, settings: redacted, models, runTools };
+  return { task, flags: values, settings: redacted, models, runTools, planCache };
 }
 
 /** Runs the prepared task with its view and Ctrl-C handling; returns the exit code. */
-async function executeRun({ task, flags, settings, models, runTools }: RunPlanned, io: CliIo, mode: OutputMode): Promise<number> {
+async function executeRun({ task, flags, settings, models, runTools, planCache }: RunPlanned, io: CliIo, mode: OutputMode): Promise<number> {
   const { describeRunTools } = await import('../run-tools.ts');
   if (mode !== 'json') writeLine(io.stdout, describeRunTools(runTools));
   const view = createRunView(mode, io, { verbose: flags.verbose ?? false });
   const approver = flags.approve ? approverFor(io, mode === 'json', view, Object.keys(runTools.tools)) : undefined;
   const { PlanAndExecute } = await import('../../plan-and-execute.ts');
-  const agent = new PlanAndExecute({ ...models, tools: runTools.tools, ...settings, approvePlan: approver?.approvePlan });
+  const cache = planCache && (await openPlanCache(planCache));
+  const agent = new PlanAndExecute({
+    ...models,
+    tools: runTools.tools,
+    ...settings,
+    approvePlan: approver?.approvePlan,
+    ...(cache ? { planCache: cache.cache } : {}),
+  });
   const controller = new AbortController();
   const interrupt = trapInterrupt(io, controller, () => approver?.close());
   let endingError: unknown = null;
@@ -108,6 +119,7 @@ async function executeRun({ task, flags, settings, models, runTools }: RunPlanne
     interrupt.dispose();
     approver?.close();
     view.close();
+    await cache?.close();
   }
 }
 

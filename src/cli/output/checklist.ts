@@ -87,6 +87,9 @@ export function applyEvent(state: ChecklistState, event: PlanRunEvent): Checklis
       return { ...INITIAL_CHECKLIST, task: event.task, phase: 'running', notice: `resumed with ${plural(event.doneStepIds.length, 'step')} already done` };
     case 'plan-created':
       return { ...state, goal: event.plan.goal, rows: event.plan.steps.map(pendingRow), phase: 'running', notice: null };
+    case 'plan-cached':
+      // The plan-created event that follows it shows the plan.
+      return state;
     case 'plan-invalid':
       return { ...state, notice: `the planner's answer was invalid (attempt ${event.attempt}): ${event.issues.join('; ')}` };
     case 'plan-approved':

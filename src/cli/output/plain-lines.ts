@@ -28,6 +28,8 @@ export function formatEvent(event: PlanRunEvent): string | null {
       return `run ${event.runId.slice(0, 8)} resumed: ${oneLine(event.task)}${event.doneStepIds.length ? ` (already done: ${event.doneStepIds.join(', ')})` : ''}`;
     case 'plan-created':
       return `  plan (${plural(event.plan.steps.length, 'step')}): ${oneLine(event.plan.goal)}\n${stepList(event.plan.steps)}`;
+    case 'plan-cached':
+      return '  plan taken from the plan cache (the planner was not called)';
     case 'plan-invalid':
       return `  plan rejected by the validator (attempt ${event.attempt}): ${event.issues.join('; ')}`;
     case 'plan-approved':

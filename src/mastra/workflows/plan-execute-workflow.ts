@@ -3,6 +3,7 @@ import { createStep, createWorkflow } from '@mastra/core/workflows';
 import { z } from 'zod';
 import { checkOutputModes, type StructuredOutputOptions } from '../../agents/output-mode.ts';
 import { notify, type PlanRunListener } from '../../engine/events.ts';
+import type { PlanCache } from '../../engine/plan-cache.ts';
 import { approveRun, finishRun, handleFailures, iterate, loadRun, planAndApprove, planRun, releaseRun, startRun } from '../../engine/phases.ts';
 import { PlanSchema } from '../../engine/plan-schema.ts';
 import type { PlanRunResult } from '../../engine/result.ts';
@@ -51,6 +52,8 @@ export interface PlanExecuteWorkflowOptions extends RoleAgents {
   readonly id?: string;
   /** Strings replaced by `[REDACTED]` wherever a run writes, on top of the environment's secrets. @default [] */
   readonly redact?: readonly string[];
+  /** Plans kept across runs: a run of a cached task skips the planner (see PlanAndExecuteOptions.planCache). @default none */
+  readonly planCache?: PlanCache;
 }
 
 /** What each workflow step is handed by Mastra and passes on to the run. */
@@ -75,6 +78,7 @@ export function createPlanExecuteWorkflow({
   onEvent,
   structuredOutput = {},
   redact = [],
+  planCache,
   ...agents
 }: PlanExecuteWorkflowOptions) {
   checkOutputModes(structuredOutput);
@@ -88,7 +92,7 @@ export function createPlanExecuteWorkflow({
     const roles = await agentRunRoles(
       agents,
       resolveSettings({ ...settings, redact: secrets }),
-      { abortSignal: hooks.abortSignal, onEvent: listener },
+      { abortSignal: hooks.abortSignal, onEvent: listener, planCache },
       structuredOutput,
     );
     return { ...roles, task, runId: hooks.runId, store };

@@ -48,7 +48,7 @@ const textOf = (content: unknown) => (typeof content === 'string' ? content : JS
 function roleOf(request: ChatRequest): LoopbackRole {
   const instructions = textOf(request.messages.find((message) => message.role === 'system')?.content);
   const prompt = textOf(request.messages.find((message) => message.role === 'user')?.content);
-  if (instructions.startsWith('You are the executor') || prompt.startsWith('Overall task')) return 'executor';
+  if (instructions.startsWith('You are the executor') || prompt.startsWith('Task (context only)')) return 'executor';
   if (instructions.startsWith('You are the synthesizer') || prompt.startsWith('Write the final answer')) return 'synthesizer';
   const properties = request.response_format?.json_schema?.schema?.properties ?? {};
   return 'action' in properties || prompt.startsWith('A step of the plan failed') ? 'replanner' : 'planner';

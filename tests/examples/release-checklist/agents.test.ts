@@ -37,7 +37,7 @@ describe('runRelease with model-backed agents (scripted models)', () => {
     expect(planner.callOptions[0]!.responseFormat).toMatchObject({ type: 'json' });
     // The step's meta reaches the executor model as the tool call to make; the description stays plain.
     expect(userText(executor.calls[0])).toContain(
-      'Your step (build):\n<data source="step description">\nFetch the CI build of 1.4.2 and check it is green\n</data>\n',
+      'Your step (build):\n<data source="step">\nFetch the CI build of 1.4.2 and check it is green\nExpected output: ',
     );
     expect(userText(executor.calls[0])).toContain(
       '\n\nRelease step: build, no service (the shared build). Call fetchBuild once with this input: {"version":"1.4.2"}',

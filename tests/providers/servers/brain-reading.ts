@@ -46,9 +46,9 @@ export function askedFields(request: BrainRequest): string[] {
   return [...promptText(request).matchAll(/"(\w+)"\s*:/g)].map((match) => match[1]!);
 }
 
-/** The executor's step: its id and description, from `Your step (<id>):` and the `step description` data block after it (src/agents/prompts.ts). */
+/** The executor's step: its id and description, from `Your step (<id>):` and the `step` data block after it, up to its expected output (src/agents/prompts.ts). */
 export function stepOf(request: BrainRequest): { id: string; description: string } | null {
-  const match = /Your step \(([^)]*)\):\s*<data source="step description">\n([\s\S]*?)\n<\/data>/.exec(promptText(request));
+  const match = /Your step \(([^)]*)\):\s*<data source="step">\n([\s\S]*?)\nExpected output: /.exec(promptText(request));
   return match ? { id: match[1]!, description: match[2]!.trim() } : null;
 }
 

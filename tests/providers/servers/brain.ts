@@ -49,6 +49,9 @@ export function notePlan(prompt: string) {
         expectedOutput: `${NOTE_PATH} exists and holds the text`,
         dependsOn: [],
         toolHint: hint(WRITE_TOOL),
+        // Executor steps: a strict model writes every field, the direct call's as null.
+        tool: null,
+        toolArgs: null,
       },
       {
         id: 's2',
@@ -56,6 +59,8 @@ export function notePlan(prompt: string) {
         expectedOutput: `The content of ${NOTE_PATH}`,
         dependsOn: ['s1'],
         toolHint: hint(READ_TOOL),
+        tool: null,
+        toolArgs: null,
       },
     ],
     rationale: 'The file must exist before it can be read back.',
