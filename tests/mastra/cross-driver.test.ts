@@ -7,6 +7,7 @@ import type { PlanRunEvent } from '../../src/engine/events.ts';
 import type { PlanRunResult } from '../../src/engine/result.ts';
 import { InMemoryRunStore } from '../../src/engine/run-store.ts';
 import { createPlanExecuteWorkflow } from '../../src/mastra/workflows/plan-execute-workflow.ts';
+import { planRunResultOf, type RunEndedErrorJSON } from '../../src/mastra/workflows/run-ended-error.ts';
 import { PlanAndExecute } from '../../src/plan-and-execute.ts';
 import { createScriptedModel, scriptPlan, scriptReplan, text, toolCall, type ScriptedReply } from '../../src/testing/index.ts';
 import { addStep, createAddTool, fail, succeed } from '../helpers/agent-fixtures.ts';
@@ -58,15 +59,24 @@ async function viaPlainLoop(scenario: Scenario, events: PlanRunEvent[]): Promise
   return agent.run(TASK, { onEvent: (event) => void events.push(event) });
 }
 
-async function viaWorkflow(scenario: Scenario, events: PlanRunEvent[]): Promise<PlanRunResult> {
+/** The workflow's outcome: its status, the code and message of its error (null on success), and the PlanRunResult. */
+interface WorkflowOutcome {
+  readonly status: string;
+  readonly error: { readonly code: string; readonly message: string } | null;
+  readonly result: PlanRunResult;
+}
+
+async function viaWorkflow(scenario: Scenario, events: PlanRunEvent[]): Promise<WorkflowOutcome> {
   const workflow = createPlanExecuteWorkflow({ ...agents(scenario), store: new InMemoryRunStore(), onEvent: (event) => void events.push(event) });
   const mastra = new Mastra({ workflows: { planExecute: workflow }, logger: false });
   const run = await mastra.getWorkflow('planExecute').createRun();
   const requireApproval = scenario.approve === false;
   let response = await run.start({ inputData: { task: TASK, requireApproval } });
   if (requireApproval) response = await run.resume({ step: 'approve', resumeData: { approved: false } });
-  expect(response.status).toBe('success');
-  return (response as { result: PlanRunResult }).result;
+  const result = planRunResultOf(response);
+  if (!result) throw new Error(`The workflow ended ${response.status} without a PlanRunResult`);
+  const error = response.status === 'failed' ? (response.error as unknown as RunEndedErrorJSON) : null;
+  return { status: response.status, error: error && { code: error.code, message: error.message }, result };
 }
 
 /** The result without what differs between any two runs: ids, times and durations. */
@@ -86,8 +96,12 @@ describe('the plain loop and the workflow', () => {
     const workflowEvents: PlanRunEvent[] = [];
     const loop = await viaPlainLoop(scenario, loopEvents);
     const workflow = await viaWorkflow(scenario, workflowEvents);
-    expect(comparable(workflow)).toEqual(comparable(loop));
+    expect(comparable(workflow.result)).toEqual(comparable(loop));
     expect(trail(workflowEvents)).toEqual(trail(loopEvents));
     expect(loop.status).toBe({ happy: 'completed', replanned: 'completed', aborted: 'aborted', 'approval-rejected': 'rejected' }[name]);
+    // Only a completed run is a successful workflow; any other carries the run's error.
+    expect([workflow.status, workflow.error]).toEqual(
+      loop.status === 'completed' ? ['success', null] : ['failed', loop.error && { code: loop.error.code, message: loop.error.message }],
+    );
   });
 });
