@@ -24,6 +24,10 @@ export type { SynthesizerAgentOptions } from './agents/synthesizer.ts';
 // Mastra integration: the Plan & Execute workflow and the default role agents.
 export { createPlanExecuteWorkflow, PlanExecuteInputSchema, ApprovalSchema } from './mastra/workflows/plan-execute-workflow.ts';
 export type { PlanExecuteWorkflowOptions } from './mastra/workflows/plan-execute-workflow.ts';
+export { planRunResultOf, RunEndedError } from './mastra/workflows/run-ended-error.ts';
+export type { RunEndedErrorJSON, UnsuccessfulRunStatus, WorkflowRunLike } from './mastra/workflows/run-ended-error.ts';
+export { PlanRunProgressSchema, readProgress } from './mastra/workflows/progress.ts';
+export type { PlanRunProgress } from './mastra/workflows/progress.ts';
 export { createDefaultAgents, DEFAULT_ALLOWED_COMMANDS } from './mastra/default-agents.ts';
 export type { DefaultAgents, DefaultAgentsOptions } from './mastra/default-agents.ts';
 export { PlanRunResultSchema } from './engine/result-schema.ts';
@@ -33,6 +37,9 @@ export type { RedactingSpanProcessorOptions } from './mastra/tracing.ts';
 // Sandboxed tools.
 export { createFileTools, createRunCommandTool, TOOL_DEFAULTS, Workspace, WorkspaceEscapeError } from './tools/index.ts';
 export type { CommandRun, FileToolsOptions, RunCommandToolOptions, SandboxMode, ToolFailure } from './tools/index.ts';
+// Tools from MCP servers (@mastra/mcp).
+export { loadMcpTools, MCP_DEFAULTS, mcpConfigSecrets, McpConfigSchema, McpServerConfigSchema, parseMcpConfig, readMcpConfig } from './tools/index.ts';
+export type { LoadMcpToolsOptions, McpConfig, McpHttpServerConfig, McpServerConfig, McpStdioServerConfig, McpTools } from './tools/index.ts';
 
 // Models from the environment.
 export { modelsFromEnv, outputModesFromEnv, resolveRoleModel } from './models.ts';

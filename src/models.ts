@@ -63,7 +63,39 @@ export function resolveRoleModel(role: ModelRole, env: ModelEnv = process.env): 
     return asModelConfig(provider.chat(modelName));
   }
   if (apiKey) return asModelConfig(createOpenAI({ baseURL: OPENAI_API_URL, apiKey })(modelName));
-  throw new MissingModelError(
+  throw missingModelError(role);
+}
+
+/** The provider name of {@link agentRoleModel}'s stand-in model. */
+export const UNCONFIGURED_PROVIDER = 'unconfigured';
+
+/**
+ * The model of `role` for a Mastra agent: {@link resolveRoleModel}'s model when the environment
+ * names one; otherwise a stand-in (provider {@link UNCONFIGURED_PROVIDER}) whose every call fails
+ * with the MissingModelError naming OPENAI_API_KEY and OPENAI_BASE_URL. `generate` rejects with
+ * that same error either way; the difference is where it is raised: inside the model call, Mastra
+ * reports it as a serialized error chunk of the run, so the Studio's chat shows the message, while
+ * an error thrown while resolving the model fails the request before the run starts and reaches
+ * the chat as an empty `{}`.
+ * @example new Agent({ ..., model: () => agentRoleModel('planner') })
+ */
+export function agentRoleModel(role: ModelRole, env: ModelEnv = process.env): MastraModelConfig {
+  if (read(env, 'OPENAI_BASE_URL') || read(env, 'OPENAI_API_KEY')) return resolveRoleModel(role, env);
+  const fail = async (): Promise<never> => {
+    throw missingModelError(role);
+  };
+  return asModelConfig({
+    specificationVersion: 'v4',
+    provider: UNCONFIGURED_PROVIDER,
+    modelId: roleModelName(role, env),
+    supportedUrls: {},
+    doGenerate: fail,
+    doStream: fail,
+  });
+}
+
+function missingModelError(role: ModelRole): MissingModelError {
+  return new MissingModelError(
     `No model configured for the ${role}: set OPENAI_API_KEY to use OpenAI, ` +
       `or OPENAI_BASE_URL to use an OpenAI-compatible server (Ollama, vLLM, llama.cpp).`,
   );

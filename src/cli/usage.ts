@@ -53,6 +53,13 @@ Options:
   --allow <programs>    Programs ${COMMAND_TOOL_NAME} may run, comma-separated, such as python3,ls
                         (default: none, and no ${COMMAND_TOOL_NAME}). An allowed program does what
                         it is built to do (python3 runs any code): allow only what the task needs
+  --mcp <file>          Also give the executor the tools of the MCP servers in <file>, JSON in
+                        the shape MCP clients use: {"mcpServers": {"<name>": {"command": "...",
+                        "args": [...], "env": {...}, "cwd": "..."}}}, or {"url": "...",
+                        "headers": {...}} for an HTTP server. Their tools are named
+                        <server>_<tool>; env and header values are redacted from the output;
+                        the servers are stopped when the run ends. A file or server that
+                        cannot be used exits 64
   --approve             Show the plan and ask before executing: y (run it), n (reject it),
                         e (edit it as JSON in $EDITOR; it is validated before it runs)
   --max-replans <n>     Replanner calls per run, from 0 (default ${DEFAULTS.maxReplans})

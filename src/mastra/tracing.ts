@@ -1,6 +1,25 @@
+import { dirname, resolve } from 'node:path';
 import { SpanType, type AnySpan, type SpanOutputProcessor } from '@mastra/core/observability';
 import type { PlanRunEvent, PlanRunListener } from '../engine/events.ts';
 import { createRedactor, secretsFromEnv } from '../engine/redact.ts';
+
+/** The file name of the playground's trace store, next to its LibSQL database. */
+export const TRACES_FILE_NAME = 'mastra-traces.duckdb';
+
+/**
+ * Where the playground keeps its traces when MASTRA_TRACES_PATH is unset: {@link TRACES_FILE_NAME}
+ * in the folder of a `file:` LibSQL URL (so one folder holds a playground's data), else in `cwd`.
+ * @example tracesPathFor('file:/data/mastra.db') // '/data/mastra-traces.duckdb'
+ */
+export function tracesPathFor(databaseUrl: string, cwd = process.cwd()): string {
+  if (!databaseUrl.startsWith('file:')) return resolve(cwd, TRACES_FILE_NAME);
+  // file:/abs, file:///abs and file:relative all occur; the query string (?mode=…) is not part of the path.
+  const path = databaseUrl
+    .slice('file:'.length)
+    .replace(/^\/\/(?=\/)/, '')
+    .replace(/\?.*$/, '');
+  return resolve(cwd, dirname(path), TRACES_FILE_NAME);
+}
 
 /** Attributes of a Plan & Execute span (GENERIC spans take any; Mastra types them narrowly). */
 type PatternAttributes = Record<string, string | number | boolean | null>;

@@ -1,5 +1,5 @@
 /**
- * Sandboxed tools: workspace-confined file tools and an allow-listed command runner.
+ * Sandboxed tools: workspace-confined file tools and an allow-listed command runner; tools from MCP servers.
  * @module
  */
 export { Workspace, WorkspaceEscapeError } from './workspace.ts';
@@ -11,3 +11,7 @@ export type { SandboxMode } from './command-sandbox.ts';
 export { ToolFailureSchema } from './tool-result.ts';
 export type { ToolFailure } from './tool-result.ts';
 export { TOOL_DEFAULTS } from './constants.ts';
+export { loadMcpTools, MCP_DEFAULTS } from './mcp-tools.ts';
+export type { LoadMcpToolsOptions, McpTools } from './mcp-tools.ts';
+export { mcpConfigSecrets, McpConfigSchema, McpServerConfigSchema, parseMcpConfig, readMcpConfig } from './mcp-config.ts';
+export type { McpConfig, McpHttpServerConfig, McpServerConfig, McpStdioServerConfig } from './mcp-config.ts';

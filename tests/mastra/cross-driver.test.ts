@@ -7,6 +7,7 @@ import type { PlanRunEvent } from '../../src/engine/events.ts';
 import type { PlanRunResult } from '../../src/engine/result.ts';
 import { InMemoryRunStore } from '../../src/engine/run-store.ts';
 import { createPlanExecuteWorkflow } from '../../src/mastra/workflows/plan-execute-workflow.ts';
+import { planRunResultOf, type RunEndedErrorJSON } from '../../src/mastra/workflows/run-ended-error.ts';
 import { PlanAndExecute } from '../../src/plan-and-execute.ts';
 import { createScriptedModel, scriptPlan, scriptReplan, text, toolCall, type ScriptedReply } from '../../src/testing/index.ts';
 import { addStep, createAddTool, directAddStep, fail, scriptModelPlan, succeed } from '../helpers/agent-fixtures.ts';
@@ -68,15 +69,24 @@ async function viaPlainLoop(scenario: Scenario, events: PlanRunEvent[]): Promise
   return agent.run(TASK, { onEvent: (event) => void events.push(event) });
 }
 
-async function viaWorkflow(scenario: Scenario, events: PlanRunEvent[]): Promise<PlanRunResult> {
+/** The workflow's outcome: its status, the code and message of its error (null on success), and the PlanRunResult. */
+interface WorkflowOutcome {
+  readonly status: string;
+  readonly error: { readonly code: string; readonly message: string } | null;
+  readonly result: PlanRunResult;
+}
+
+async function viaWorkflow(scenario: Scenario, events: PlanRunEvent[]): Promise<WorkflowOutcome> {
   const workflow = createPlanExecuteWorkflow({ ...agents(scenario), store: new InMemoryRunStore(), onEvent: (event) => void events.push(event) });
   const mastra = new Mastra({ workflows: { planExecute: workflow }, logger: false });
   const run = await mastra.getWorkflow('planExecute').createRun();
   const requireApproval = scenario.approve === false;
   let response = await run.start({ inputData: { task: TASK, requireApproval } });
   if (requireApproval) response = await run.resume({ step: 'approve', resumeData: { approved: false } });
-  expect(response.status).toBe('success');
-  return (response as { result: PlanRunResult }).result;
+  const result = planRunResultOf(response);
+  if (!result) throw new Error(`The workflow ended ${response.status} without a PlanRunResult`);
+  const error = response.status === 'failed' ? (response.error as unknown as RunEndedErrorJSON) : null;
+  return { status: response.status, error: error && { code: error.code, message: error.message }, result };
 }
 
 /** The result without what differs between any two runs: ids, times and durations. */
@@ -96,7 +106,7 @@ describe('the plain loop and the workflow', () => {
     const workflowEvents: PlanRunEvent[] = [];
     const loop = await viaPlainLoop(scenario, loopEvents);
     const workflow = await viaWorkflow(scenario, workflowEvents);
-    expect(comparable(workflow)).toEqual(comparable(loop));
+    expect(comparable(workflow.result)).toEqual(comparable(loop));
     expect(trail(workflowEvents)).toEqual(trail(loopEvents));
     const statuses = {
       happy: 'completed',
@@ -107,13 +117,18 @@ describe('the plain loop and the workflow', () => {
       'direct-fallback': 'completed',
     };
     expect(loop.status).toBe(statuses[name as keyof typeof statuses]);
+    // Only a completed run is a successful workflow; any other carries the run's error.
+    expect([workflow.status, workflow.error]).toEqual(
+      loop.status === 'completed' ? ['success', null] : ['failed', loop.error && { code: loop.error.code, message: loop.error.message }],
+    );
   });
 
   it.each([
     ['direct', [true, true], []],
     ['direct-fallback', [true, undefined], ['direct-call-failed']],
   ])('run the %s steps the same way: which attempts called the tool directly, and the warnings', async (name, direct, warnings) => {
-    for (const drive of [viaPlainLoop, viaWorkflow]) {
+    const drivers = [viaPlainLoop, async (scenario: Scenario, events: PlanRunEvent[]) => (await viaWorkflow(scenario, events)).result];
+    for (const drive of drivers) {
       const events: PlanRunEvent[] = [];
       const result = await drive(SCENARIOS[name]!, events);
       expect(result.steps.map((attempt) => attempt.direct)).toEqual(direct);

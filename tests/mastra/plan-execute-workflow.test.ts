@@ -9,6 +9,8 @@ import { InMemoryPlanCache } from '../../src/engine/plan-cache.ts';
 import type { PlanRunResult } from '../../src/engine/result.ts';
 import { InMemoryRunStore } from '../../src/engine/run-store.ts';
 import { createPlanExecuteWorkflow } from '../../src/mastra/workflows/plan-execute-workflow.ts';
+import { planRunResultOf, type RunEndedErrorJSON } from '../../src/mastra/workflows/run-ended-error.ts';
+import { resolveRoleModel } from '../../src/models.ts';
 import { PlanAndExecute } from '../../src/plan-and-execute.ts';
 import { createScriptedModel, scriptPlan, scriptReplan, text, toolCall } from '../../src/testing/index.ts';
 import { addStep, createAddTool, directAddStep, fail, scriptModelPlan, succeed } from '../helpers/agent-fixtures.ts';
@@ -39,6 +41,14 @@ function setup(
 const resultOf = (response: { status: string; result?: unknown }) => {
   expect(response.status).toBe('success');
   return response.result as PlanRunResult;
+};
+
+/** A workflow run that ended `failed`: its error (a RunEndedError as JSON) and the PlanRunResult recovered from it. */
+const endedOf = (response: { status: string; error?: unknown; steps?: Record<string, unknown> }) => {
+  expect(response.status).toBe('failed');
+  const result = planRunResultOf(response);
+  if (!result) throw new Error('The failed workflow run carries no PlanRunResult');
+  return { error: response.error as RunEndedErrorJSON, result };
 };
 
 describe('the Plan & Execute workflow', () => {
@@ -139,12 +149,21 @@ describe('the Plan & Execute workflow', () => {
     expect([result.status, run.executorModel.calls.length]).toEqual(['completed', 4]);
   });
 
-  it('ends rejected when the plan is not approved, running nothing', async () => {
+  it('ends the workflow failed when the plan is not approved, with the rejected run in its error, running nothing', async () => {
     const run = setup([scriptPlan(twoSteps)], []);
     const wf = await run.workflow.createRun();
     await wf.start({ inputData: { task: 'Add twice', requireApproval: true } });
-    const result = resultOf(await wf.resume({ step: 'approve', resumeData: { approved: false } }));
+    const response = await wf.resume({ step: 'approve', resumeData: { approved: false } });
+    const { error, result } = endedOf(response);
+    expect([error.name, error.code, error.message, error.status, error.runId]).toEqual([
+      'RunEndedError',
+      'PLAN_REJECTED',
+      'The plan was rejected before execution',
+      'rejected',
+      wf.runId,
+    ]);
     expect(result).toMatchObject({ status: 'rejected', error: { code: 'PLAN_REJECTED' }, finalOutput: '' });
+    expect(response.steps.approve?.status).toBe('failed');
     expect([run.executorModel.calls.length, run.synthesizerModel.calls.length]).toEqual([0, 0]);
   });
 
@@ -165,12 +184,59 @@ describe('the Plan & Execute workflow', () => {
     const wf = await run.workflow.createRun();
     await wf.start({ inputData: { task: 'Add twice', requireApproval: true } });
     const broken = plan([addStep('x', ['nope'])]);
-    const result = resultOf(await wf.resume({ step: 'approve', resumeData: { approved: true, plan: broken } }));
+    const { error, result } = endedOf(await wf.resume({ step: 'approve', resumeData: { approved: true, plan: broken } }));
+    expect([error.code, error.status, error.issues]).toEqual([
+      'PLAN_INVALID',
+      'failed',
+      ['Step "x" depends on "nope", which is not a step of the plan; use an existing step id.'],
+    ]);
+    expect(result.status).toBe('failed');
     expect(result.error).toEqual({
       code: 'PLAN_INVALID',
       message: 'The plan is invalid: Step "x" depends on "nope", which is not a step of the plan; use an existing step id.',
       issues: ['Step "x" depends on "nope", which is not a step of the plan; use an existing step id.'],
     });
+  });
+
+  it('ends the workflow failed with MODEL_NOT_CONFIGURED when the planner has no model, and the stored run says so too', async () => {
+    const workflow = createPlanExecuteWorkflow({
+      planner: createPlannerAgent({ model: () => resolveRoleModel('planner', {}) }),
+      executor: createExecutorAgent({ model: createScriptedModel([]) }),
+      synthesizer: createSynthesizerAgent({ model: createScriptedModel([]) }),
+    });
+    const mastra = new Mastra({ workflows: { planExecute: workflow }, logger: false });
+    const wf = await mastra.getWorkflow('planExecute').createRun();
+    const response = await wf.start({ inputData: { task: 'Write a haiku' } });
+    const { error, result } = endedOf(response);
+    const message =
+      'No model configured for the planner: set OPENAI_API_KEY to use OpenAI, or OPENAI_BASE_URL to use an OpenAI-compatible server (Ollama, vLLM, llama.cpp).';
+    expect([error.code, error.message, error.status, error.runId]).toEqual(['MODEL_NOT_CONFIGURED', message, 'failed', wf.runId]);
+    expect([result.status, result.error, result.initialPlan, result.steps]).toEqual(['failed', { code: 'MODEL_NOT_CONFIGURED', message }, null, []]);
+    expect(error.result).toEqual(result);
+    expect(response.steps.plan?.status).toBe('failed');
+    const stored = await mastra.getWorkflow('planExecute').getWorkflowRunById(wf.runId);
+    expect(stored?.status).toBe('failed');
+    expect(planRunResultOf(stored!)).toEqual(result);
+  });
+
+  it('ends the workflow failed when the replanner aborts, keeping the done step and the usage in the error', async () => {
+    const run = setup(
+      [scriptPlan(twoSteps), scriptReplan({ action: 'abort', steps: null, rationale: 'Nothing else can add these' })],
+      [toolCall('add', { a: 1, b: 2 }), succeed('3'), fail('the pair is invalid')],
+    );
+    const wf = await run.workflow.createRun();
+    const response = await wf.start({ inputData: { task: 'Add twice' } });
+    const { error, result } = endedOf(response);
+    expect([error.code, error.message, error.status]).toEqual(['RUN_ABORTED', 'The run was aborted: Nothing else can add these', 'aborted']);
+    expect(result.status).toBe('aborted');
+    expect(result.plan.map(({ id, status }) => [id, status])).toEqual([
+      ['s1', 'done'],
+      ['s2', 'failed'],
+    ]);
+    expect(result.usage.byRole.planner.totalTokens).toBeGreaterThan(0);
+    expect((await run.store.load(wf.runId))?.result).toEqual(result);
+    expect(response.steps.iterate?.status).toBe('failed');
+    expect(run.synthesizerModel.calls).toHaveLength(0);
   });
 
   it('rejects input that is not a task', async () => {
@@ -208,8 +274,16 @@ describe('cancelling a Plan & Execute workflow run', () => {
     const response = run.start({ inputData: { task: 'Wait' } });
     await started;
     await run.cancel();
-    expect((await response).status).toBe('canceled');
+    const ended = await response;
+    // Mastra's own status for a run it cancelled; the cancelled PlanRunResult rides on the step that was running.
+    expect(ended.status).toBe('canceled');
     expect(seen).toEqual(['tool aborted']);
+    const result = planRunResultOf(ended);
+    expect([result?.status, result?.error?.code, result?.error?.message]).toEqual(['cancelled', 'RUN_CANCELLED', 'The run was cancelled']);
+    expect((ended.steps.iterate as { error?: { code?: string; status?: string } } | undefined)?.error).toMatchObject({
+      code: 'RUN_CANCELLED',
+      status: 'cancelled',
+    });
     const stored = await store.load(run.runId);
     expect([stored?.status, stored?.result?.error?.code, stored?.snapshot?.steps.map((step) => step.status)]).toEqual([
       'cancelled',

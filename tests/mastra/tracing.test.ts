@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createExecutorAgent } from '../../src/agents/executor.ts';
 import { createPlannerAgent } from '../../src/agents/planner.ts';
 import { createSynthesizerAgent } from '../../src/agents/synthesizer.ts';
+import { tracesPathFor } from '../../src/mastra/tracing.ts';
 import { createPlanExecuteWorkflow } from '../../src/mastra/workflows/plan-execute-workflow.ts';
 import { createScriptedModel, scriptPlan, scriptReplan, text, toolCall } from '../../src/testing/index.ts';
 import { addStep, createAddTool, fail, succeed } from '../helpers/agent-fixtures.ts';
@@ -51,5 +52,17 @@ describe('tracing of the Plan & Execute workflow', () => {
     const workflowSteps = exporter.getAllSpans().filter((span) => span.name.startsWith('workflow step'));
     const stepSpan = exporter.getAllSpans().find((span) => span.name === 'plan-execute.step s1')!;
     expect(workflowSteps.some((span) => span.id === stepSpan.parentSpanId)).toBe(true);
+  });
+});
+
+describe('tracesPathFor', () => {
+  it.each([
+    ['file:/data/play/mastra.db', '/data/play/mastra-traces.duckdb'],
+    ['file:///data/play/mastra.db', '/data/play/mastra-traces.duckdb'],
+    ['file:mastra.db', '/srv/app/mastra-traces.duckdb'],
+    ['file:./db/mastra.db?mode=rwc', '/srv/app/db/mastra-traces.duckdb'],
+    ['libsql://mastra.example.com', '/srv/app/mastra-traces.duckdb'],
+  ])('puts the traces of %s at %s', (databaseUrl, expected) => {
+    expect(tracesPathFor(databaseUrl, '/srv/app')).toBe(expected);
   });
 });

@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@libsql/client';
 import { MastraClient } from '@mastra/client-js';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Plan } from '../../src/engine/plan-schema.ts';
 import type { PlanRunResult } from '../../src/engine/result.ts';
+import { planRunResultOf } from '../../src/mastra/workflows/run-ended-error.ts';
 import {
   httpErrorReply,
   jsonReply,
@@ -18,7 +17,9 @@ import {
   type StubReply,
 } from '../helpers/openai-stub-server.ts';
 import { liveGroupMembers, startDevServer, type DevServer } from './dev-server.ts';
-import { findChromium, launchLoopbackBrowser, pngSize } from './studio-browser.ts';
+import { FINAL_OUTPUT, NOTE, NOTE_PLAN, NOTE_TASK, systemRole, type ReleaseOutput } from './playground-fixtures.ts';
+import { describeStudioChecks } from './studio-checks.ts';
+import { findChromium } from './studio-browser.ts';
 
 /** Per client test: one HTTP round trip, but the first ones meet a freshly started server on a loaded machine. */
 const CLIENT_TEST_TIMEOUT = 60_000;
@@ -67,7 +68,6 @@ afterAll(async () => {
   else if (tmp) await rm(tmp, { recursive: true, force: true });
 }, 30_000);
 
-const systemRole = (request: RecordedRequest) => /^You are the (\w+)/.exec(String(request.body.messages?.[0]?.content))?.[1];
 const userText = (request: RecordedRequest) => String(request.body.messages?.find((message) => message.role === 'user')?.content);
 const toolNames = (request: RecordedRequest) => request.body.tools?.map((tool) => tool.function.name) ?? null;
 /** Run ids of `workflowName` in the temp database the server was given as MASTRA_DB_URL. */
@@ -79,6 +79,12 @@ async function storedRunIds(workflowName: string): Promise<string[]> {
   } finally {
     database.close();
   }
+}
+/** Checks the kinds of the release's steps, the ones that failed and the replanner's decisions. */
+function expectReleaseSteps(release: ReleaseOutput, expected: { kinds: string; failed: string[]; decisions: string[] }): void {
+  expect(release.results.map((step) => step.kind).join(' ')).toBe(expected.kinds);
+  expect(release.results.filter((step) => !step.success).map((step) => step.stepId)).toEqual(expected.failed);
+  expect(release.decisions.map((decision) => decision.action)).toEqual(expected.decisions);
 }
 const schemaOf = async (workflow: string) =>
   (await client.getWorkflow(workflow).getSchema()).inputSchema as {
@@ -137,42 +143,46 @@ describe('the dev server through @mastra/client-js', () => {
   );
 
   it.each([
-    { version: '1.4.2', status: 'succeeded', replanned: false, kinds: 'build smoke deploy verify', failed: [], decisions: [], runStatus: 'completed' },
-    {
-      version: '1.4.3',
-      status: 'succeeded',
-      replanned: true,
-      kinds: 'build smoke fix smoke deploy verify',
-      failed: ['smoke-web'],
-      decisions: ['insert_fix'],
-      runStatus: 'completed',
-    },
-    {
-      version: '1.5.0',
-      status: 'aborted',
-      replanned: true,
-      kinds: 'build smoke deploy verify',
-      failed: ['verify-web'],
-      decisions: ['abort'],
-      runStatus: 'aborted',
-    },
+    { version: '1.4.2', replanned: false, kinds: 'build smoke deploy verify', failed: [], decisions: [] },
+    { version: '1.4.3', replanned: true, kinds: 'build smoke fix smoke deploy verify', failed: ['smoke-web'], decisions: ['insert_fix'] },
   ])(
-    'runs release $version to "$status" without a model',
-    async ({ version, status, replanned, kinds, failed, decisions, runStatus }) => {
+    'runs release $version to "succeeded" without a model',
+    async ({ version, replanned, kinds, failed, decisions }) => {
       const requestsBefore = stub.requests.length;
       const run = await client.getWorkflow('releaseChecklist').createRun();
       const response = await run.startAsync({ inputData: { version, env: 'staging' } });
 
       expect(response.status).toBe('success');
       const result = (response as { result: ReleaseOutput }).result;
-      expect(result.status).toBe(status);
-      expect(result.replanned).toBe(replanned);
-      expect(result.results.map((step) => step.kind).join(' ')).toBe(kinds);
-      expect(result.results.filter((step) => !step.success).map((step) => step.stepId)).toEqual(failed);
-      expect(result.decisions.map((decision) => decision.action)).toEqual(decisions);
-      expect(result.run.status).toBe(runStatus);
+      expect([result.status, result.replanned, result.run.status]).toEqual(['succeeded', replanned, 'completed']);
+      expectReleaseSteps(result, { kinds, failed, decisions });
       expect(stub.requests.length).toBe(requestsBefore);
       expect((await client.getWorkflow('releaseChecklist').runById(run.runId)).status).toBe('success');
+      expect(await storedRunIds('release-checklist')).toContain(run.runId);
+    },
+    CLIENT_TEST_TIMEOUT,
+  );
+
+  // An aborted release did not release: the workflow fails, its error carries the release result.
+  it(
+    'ends release 1.5.0, aborted by the replanner, as a failed workflow without a model',
+    async () => {
+      const requestsBefore = stub.requests.length;
+      const run = await client.getWorkflow('releaseChecklist').createRun();
+      const response = await run.startAsync({ inputData: { version: '1.5.0', env: 'staging' } });
+
+      expect(response.status).toBe('failed');
+      const error = (response as unknown as { error: { code: string; status: string; output: ReleaseOutput } }).error;
+      expect([error.code, error.status, error.output.status, error.output.replanned, error.output.run.status]).toEqual([
+        'RUN_ABORTED',
+        'aborted',
+        'aborted',
+        true,
+        'aborted',
+      ]);
+      expectReleaseSteps(error.output, { kinds: 'build smoke deploy verify', failed: ['verify-web'], decisions: ['abort'] });
+      expect(stub.requests.length).toBe(requestsBefore);
+      expect((await client.getWorkflow('releaseChecklist').runById(run.runId)).status).toBe('failed');
       expect(await storedRunIds('release-checklist')).toContain(run.runId);
     },
     CLIENT_TEST_TIMEOUT,
@@ -243,7 +253,7 @@ describe('the dev server through @mastra/client-js', () => {
   );
 
   it(
-    'ends a Plan & Execute run "rejected" when the plan is not approved, running nothing',
+    'ends a Plan & Execute run "rejected" (a failed workflow) when the plan is not approved, running nothing',
     async () => {
       const requestsBefore = stub.requests.length;
       replies.push(jsonReply(NOTE_PLAN));
@@ -252,8 +262,10 @@ describe('the dev server through @mastra/client-js', () => {
       expect((await run.startAsync({ inputData: { task: NOTE_TASK, requireApproval: true } })).status).toBe('suspended');
       const resumed = await run.resumeAsync({ step: 'approve', resumeData: { approved: false } });
 
-      expect(resumed.status).toBe('success');
-      const result = (resumed as { result: PlanRunResult }).result;
+      // A rejected plan ran nothing: the workflow fails, its error carries the run's result.
+      expect(resumed.status).toBe('failed');
+      expect((resumed as unknown as { error: unknown }).error).toMatchObject({ code: 'PLAN_REJECTED', status: 'rejected', runId: run.runId });
+      const result = planRunResultOf(resumed as never) as PlanRunResult;
       expect(result).toMatchObject({ runId: run.runId, status: 'rejected', finalOutput: '', error: { code: 'PLAN_REJECTED' } });
       expect(result.steps).toEqual([]);
       expect(replies).toEqual([]);
@@ -263,77 +275,11 @@ describe('the dev server through @mastra/client-js', () => {
   );
 });
 
-const chromiumPath = findChromium();
-
-describe.skipIf(!chromiumPath)('the Studio in headless Chromium', () => {
-  it('starts release 1.4.3 from the workflow form and shows the replanned result', async () => {
-    const { browser, context } = await launchLoopbackBrowser(chromiumPath!, { origin: server.url });
-    const page = await context.newPage();
-    page.setDefaultTimeout(45_000);
-    try {
-      await runReleaseFromStudio(page);
-
-      // What the page shows: the Output tab's JSON (CodeMirror renders only the lines near the view).
-      const output = page.locator('.cm-content');
-      await output.locator('.cm-line', { hasText: '"status": "succeeded"' }).waitFor();
-      const fixLine = output.locator('.cm-line', { hasText: '"stepId": "fix-web"' });
-      await fixLine.scrollIntoViewIfNeeded();
-      expect(await fixLine.isVisible()).toBe(true);
-      const screenshot = join(tmp, 'studio-release-1.4.3.png');
-      await page.screenshot({ path: screenshot });
-      const png = pngSize(screenshot);
-      expect(png).toMatchObject({ width: 1400, height: 900 });
-      expect(png!.bytes).toBeGreaterThan(20_000); // a blank 1400×900 page is about 5 kB
-
-      // The whole output, through the panel's copy button.
-      await page.getByRole('button', { name: 'Copy to clipboard' }).click();
-      const clipboard = () => page.evaluate<string>('navigator.clipboard.readText()');
-      await expect.poll(clipboard, { timeout: 10_000 }).not.toBe('');
-      const copied = JSON.parse(await clipboard()) as ReleaseOutput;
-      expect([copied.status, copied.replanned]).toEqual(['succeeded', true]);
-      expect(copied.results.map((step) => step.stepId)).toEqual(['build', 'smoke-web', 'fix-web', 'smoke-web', 'deploy-web', 'verify-web']);
-    } catch (error) {
-      keepTmp = true;
-      await page.screenshot({ path: join(tmp, 'studio-failure.png') }).catch(() => {});
-      console.error(`playground: the page at the failure is ${join(tmp, 'studio-failure.png')}`);
-      throw error;
-    } finally {
-      await browser.close();
-    }
-  }, 120_000);
+describeStudioChecks(findChromium(), {
+  server: () => server,
+  client: () => client,
+  stub: () => stub,
+  replies,
+  tmp: () => tmp,
+  keep: () => void (keepTmp = true),
 });
-
-/** Workflows → release-checklist → fill the form (1.4.3, staging, services untouched) → Run → Success → Run data → Output. */
-async function runReleaseFromStudio(page: Page): Promise<void> {
-  await page.goto(`${server.url}/`);
-  await page.getByRole('link', { name: 'Workflows', exact: true }).click();
-  await page.getByRole('link', { name: /release-checklist/ }).click();
-  await page.waitForURL(/\/workflows\/releaseChecklist\/graph$/);
-
-  await page.getByLabel(/^The version to release/).fill('1.4.3');
-  await page.getByRole('combobox', { name: /^The environment the release goes to/ }).click();
-  await page.getByRole('option', { name: 'staging', exact: true }).click();
-  await page.getByRole('button', { name: 'Run', exact: true }).click();
-
-  await page.getByText('Success', { exact: true }).waitFor();
-  await page.getByText('Run data', { exact: true }).click();
-  await page.getByRole('tab', { name: 'Output' }).click();
-}
-
-/** The parts of the release workflow's output these tests read. */
-interface ReleaseOutput {
-  readonly status: string;
-  readonly replanned: boolean;
-  readonly results: ReadonlyArray<{ readonly stepId: string; readonly kind: string; readonly success: boolean }>;
-  readonly decisions: ReadonlyArray<{ readonly action: string }>;
-  readonly run: PlanRunResult;
-}
-
-const NOTE_TASK = 'Write the 1.4.3 release note to notes.txt';
-const NOTE = '1.4.3 ships migration 0042 (invoices.status).';
-const FINAL_OUTPUT = 'The 1.4.3 release note is in notes.txt.';
-const NOTE_PLAN: Plan = {
-  goal: 'Write the 1.4.3 release note',
-  steps: [{ id: 'note', description: 'Write the release note to notes.txt', expectedOutput: 'notes.txt written', dependsOn: [], toolHint: 'writeFile' }],
-  rationale: null,
-};

@@ -9,6 +9,8 @@ import { EXIT, exitCodeForRun } from '../exit-codes.ts';
 import { trapInterrupt } from '../interrupt.ts';
 import { writeLine, type CliIo } from '../io.ts';
 import { createRunView, outputMode, printRunResult, type OutputMode, type RunView } from '../output/run-view.ts';
+import type { McpTools } from '../../tools/mcp-tools.ts';
+import { describeMcpTools, loadRunMcpTools, mcpConfigFileFor } from '../run-mcp.ts';
 import type { RunTools } from '../run-tools.ts';
 import { parseAllowList, workspaceDirFor } from '../run-tool-options.ts';
 import { openPlanCache, planCacheTarget, type PlanCacheTarget } from '../plan-cache-option.ts';
@@ -17,6 +19,7 @@ import { RUN_USAGE } from '../usage.ts';
 const OPTIONS = {
   workspace: { type: 'string' },
   allow: { type: 'string' },
+  mcp: { type: 'string', multiple: true },
   approve: { type: 'boolean' },
   'max-replans': { type: 'string' },
   concurrency: { type: 'string' },
@@ -67,36 +70,46 @@ interface RunPlanned {
   readonly models: RoleModels;
   readonly runTools: RunTools;
   readonly planCache: PlanCacheTarget | undefined;
+  /** The MCP servers' tools (`--mcp`) and the file they come from; disconnected when the run ends. */
+  readonly mcp: { readonly tools: McpTools; readonly file: string } | null;
 }
 
-/** Checks the task, the flags and the models, then opens the workspace and builds the tools; throws UsageError or MissingModelError. */
+/**
+ * Checks the task, the flags and the models, then opens the workspace, builds the tools and
+ * starts the MCP servers (last, so nothing after them can fail); throws UsageError or MissingModelError.
+ */
 async function prepareRun(values: RunFlags, positionals: readonly string[], io: CliIo): Promise<RunPlanned> {
   const task = singlePositional(positionals, 'the task', RUN_USAGE);
   const settings = settingsFromFlags(values);
   const planCache = planCacheTarget(values['plan-cache'], io.cwd, RUN_USAGE);
   const allowedCommands = parseAllowList(values.allow, RUN_USAGE);
+  const mcpFile = mcpConfigFileFor(values.mcp, io.cwd, RUN_USAGE);
   const env = await withEnvFile(io.env, io.cwd);
   const workspaceDir = workspaceDirFor(values.workspace, env, io.cwd, RUN_USAGE);
   const models = modelsFromEnv(env);
-  // Keys read from ./.env are not in process.env, where PlanAndExecute looks for secrets: name them.
-  const redacted = { ...settings, redact: [...(settings.redact ?? []), ...secretsFromEnv(env)] };
   // Imported here, after the arguments and the models are checked: the tools load Mastra, which takes seconds.
   const { createRunTools } = await import('../run-tools.ts');
   const runTools = await createRunTools({ workspaceDir, allowedCommands, usage: RUN_USAGE });
-  return { task, flags: values, settings: redacted, models, runTools, planCache };
+  const mcpTools = await loadRunMcpTools(mcpFile, { existingToolNames: Object.keys(runTools.tools), usage: RUN_USAGE });
+  // Keys read from ./.env are not in process.env, where PlanAndExecute looks for secrets: name them, and the MCP servers' env values.
+  const redact = [...(settings.redact ?? []), ...secretsFromEnv(env), ...(mcpTools?.redact ?? [])];
+  const mcp = mcpTools && mcpFile ? { tools: mcpTools, file: mcpFile } : null;
+  return { task, flags: values, settings: { ...settings, redact }, models, runTools, planCache, mcp };
 }
 
 /** Runs the prepared task with its view and Ctrl-C handling; returns the exit code. */
-async function executeRun({ task, flags, settings, models, runTools, planCache }: RunPlanned, io: CliIo, mode: OutputMode): Promise<number> {
+async function executeRun({ task, flags, settings, models, runTools, planCache, mcp }: RunPlanned, io: CliIo, mode: OutputMode): Promise<number> {
   const { describeRunTools } = await import('../run-tools.ts');
   if (mode !== 'json') writeLine(io.stdout, describeRunTools(runTools));
+  if (mode !== 'json' && mcp) writeLine(io.stdout, describeMcpTools(mcp.tools, mcp.file));
+  const tools = { ...runTools.tools, ...mcp?.tools.tools };
   const view = createRunView(mode, io, { verbose: flags.verbose ?? false });
-  const approver = flags.approve ? approverFor(io, mode === 'json', view, Object.keys(runTools.tools)) : undefined;
+  const approver = flags.approve ? approverFor(io, mode === 'json', view, Object.keys(tools)) : undefined;
   const { PlanAndExecute } = await import('../../plan-and-execute.ts');
   const cache = planCache && (await openPlanCache(planCache));
   const agent = new PlanAndExecute({
     ...models,
-    tools: runTools.tools,
+    tools,
     ...settings,
     approvePlan: approver?.approvePlan,
     ...(cache ? { planCache: cache.cache } : {}),
@@ -124,9 +137,9 @@ async function executeRun({ task, flags, settings, models, runTools, planCache }
 }
 
 /**
- * `plan-execute run "<task>"`: one Plan & Execute run with the models from the environment and
- * the workspace tools. Returns the exit code; throws UsageError and MissingModelError for main()
- * to report.
+ * `plan-execute run "<task>"`: one Plan & Execute run with the models from the environment, the
+ * workspace tools and the tools of the `--mcp` servers, which are stopped when the run ends, however
+ * it ends. Returns the exit code; throws UsageError and MissingModelError for main() to report.
  */
 export async function runCommand(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandLine(args, OPTIONS, RUN_USAGE);
@@ -135,5 +148,9 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     return EXIT.ok;
   }
   const prepared = await prepareRun(values, positionals, io);
-  return executeRun(prepared, io, outputMode(values.json ?? false, io));
+  try {
+    return await executeRun(prepared, io, outputMode(values.json ?? false, io));
+  } finally {
+    await prepared.mcp?.tools.disconnect();
+  }
 }

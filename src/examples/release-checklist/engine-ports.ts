@@ -46,16 +46,13 @@ export interface ReleaseRoles {
 /**
  * Adapts release roles to the engine's planner, executor and synthesizer: plans and decisions
  * become engine steps with release `meta`; answers that break release rules go back to the role as
- * a ModelOutputError (the engine re-asks with the issues); each decision handed to the engine goes
- * to `onDecision`; the summary is written without a model.
+ * a ModelOutputError (the engine re-asks with the issues); the summary is written without a model.
+ * Stateless: every request carries the steps' meta, so a run's workflow steps may each build their own.
  */
-export function toEnginePorts(roles: ReleaseRoles, target: ReleaseTarget, onDecision: (decision: ReleaseReplanDecision) => void) {
-  // The replanner is told which steps are done by id; every done step went through the executor here, which noted its meta.
-  const ran = new Map<string, ReleaseStepMeta>();
-  const toCompleted = ({ id, description, output }: CompletedStep): ReleaseCompletedStep => {
-    const meta = ran.get(id);
-    if (!meta) throw new Error(`Step "${id}" is done but never ran in this release`);
-    return { id, kind: meta.kind, targetService: meta.targetService, description, output };
+export function toEnginePorts(roles: ReleaseRoles, target: ReleaseTarget) {
+  const toCompleted = ({ id, description, output, meta }: CompletedStep): ReleaseCompletedStep => {
+    const { kind, targetService } = releaseMetaOf({ id, meta });
+    return { id, kind, targetService, description, output };
   };
   const planner: Planner = {
     async plan({ feedback, abortSignal }) {
@@ -77,16 +74,11 @@ export function toEnginePorts(roles: ReleaseRoles, target: ReleaseTarget, onDeci
       const reply = await roles.replan(request);
       const issues = decisionIssues(reply.value, request);
       if (issues.length) throw new ModelOutputError('replanner', JSON.stringify(reply.value), issues, reply.usage);
-      onDecision(reply.value);
       return { ...reply, value: toEngineDecision(reply.value, failedStep, remaining, error) };
     },
   };
   const executor: Executor = {
-    async execute(request) {
-      const meta = releaseMetaOf(request.step);
-      ran.set(request.step.id, meta);
-      return roles.execute({ target, meta, request });
-    },
+    execute: (request) => roles.execute({ target, meta: releaseMetaOf(request.step), request }),
   };
   const synthesizer: Synthesizer = {
     synthesize: async ({ steps }) => ({ value: releaseSummary(target, steps), usage: ZERO_USAGE }),

@@ -13,5 +13,6 @@ export type { ReleaseAdapters } from './adapters.ts';
 export { createReleaseAgents } from './agents.ts';
 export type { ReleaseAgents } from './agents.ts';
 export { createReleaseWorkflow, ReleaseInputSchema, ReleaseOutputSchema } from './release-workflow.ts';
+export type { ReleaseWorkflowOptions } from './release-workflow.ts';
 export { ReleaseStepMetaSchema } from './schemas.ts';
 export type { ReleaseEnv, ReleaseReplanDecision, ReleaseStepMeta, ReleaseStepResult } from './schemas.ts';

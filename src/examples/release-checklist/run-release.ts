@@ -1,21 +1,13 @@
 import { Agent } from '@mastra/core/agent';
 import { describeValue } from '../../engine/option-checks.ts';
-import { InvalidOptionsError, resolveSettings, runPlan, type PlanRunListener, type PlanRunResult } from '../../index.ts';
+import { InvalidOptionsError, runPlan, type PlanRunListener } from '../../index.ts';
 import { createReleaseAdapters, isReleaseAdapters, type ReleaseAdapters } from './adapters.ts';
-import { agentRoles, type ReleaseAgents } from './agents.ts';
-import { deterministicRoles } from './deterministic-roles.ts';
-import { toEnginePorts } from './engine-ports.ts';
-import { fromEngineStep, releaseMetaOf, releaseTask } from './release-plan.ts';
-import {
-  ReleaseEnvSchema,
-  type ReleaseEnv,
-  type ReleasePlan,
-  type ReleaseReplanDecision,
-  type ReleaseStepMeta,
-  type ReleaseStepResult,
-  type ReleaseTarget,
-} from './schemas.ts';
-import { releaseToolCatalogue } from './tools.ts';
+import type { ReleaseAgents } from './agents.ts';
+import { toReleaseResult, type ReleaseRunResult } from './release-result.ts';
+import { releaseRunSource, resolveReleaseTarget } from './release-run.ts';
+import type { ReleaseEnv, ReleaseTarget } from './schemas.ts';
+
+export type { ReleaseRunResult } from './release-result.ts';
 
 /** Options of `runRelease`. */
 export interface RunReleaseOptions {
@@ -31,22 +23,6 @@ export interface RunReleaseOptions {
   readonly agents?: ReleaseAgents;
   /** The integrations to drive; their state is this run's. @default a fresh createReleaseAdapters() */
   readonly adapters?: ReleaseAdapters;
-}
-
-/** Everything a release run produced. */
-export interface ReleaseRunResult {
-  /** `succeeded` when every step is done; `aborted` otherwise (the replanner stopped it, it was cancelled, or it failed; `run.status` says which). */
-  readonly status: 'succeeded' | 'aborted';
-  /** Whether the replanner was consulted (a fix inserted, or the release stopped after a failure). */
-  readonly replanned: boolean;
-  /** Every step attempt, in execution order, failed ones included, each with its kind and target service. */
-  readonly results: readonly ReleaseStepResult[];
-  /** The final plan (fix steps included); null only when no valid plan was made. */
-  readonly plan: ReleasePlan | null;
-  /** The replan decisions the run applied, in order. */
-  readonly decisions: readonly ReleaseReplanDecision[];
-  /** The engine's full result: statuses, revisions, timings, usage, error; each step's release data in its `meta`. */
-  readonly run: PlanRunResult;
 }
 
 /**
@@ -69,32 +45,9 @@ export interface ReleaseRunResult {
 export async function runRelease(version: string, env: ReleaseEnv, options: RunReleaseOptions = {}): Promise<ReleaseRunResult> {
   const { target, adapters, agents } = resolveReleaseOptions(version, env, options);
   const { onEvent, abortSignal, concurrency } = options;
-  const serviceCount = target.services.length;
-  // Replans: one fix per service, plus the decision that ends the run. Steps: the build, then smoke, deploy, verify and a fix per service.
-  const settings = resolveSettings({ concurrency, maxReplans: serviceCount + 1, maxPlanSteps: 1 + 4 * serviceCount });
-  const tools = releaseToolCatalogue();
-  const roles = agents ? agentRoles(agents, adapters, tools) : deterministicRoles(adapters);
-  // A decision counts once the engine applied it (`replan-decided`); one it rejected is replaced by the next proposal.
-  const decisions: ReleaseReplanDecision[] = [];
-  let proposal: ReleaseReplanDecision | null = null;
-  const ports = toEnginePorts(roles, target, (decision) => void (proposal = decision));
-  const run = await runPlan({
-    task: releaseTask(target),
-    ...ports,
-    tools,
-    settings,
-    abortSignal,
-    onEvent: (event) => {
-      if (event.type === 'replan-decided' && proposal) decisions.push(proposal);
-      if (event.type === 'replan-decided') proposal = null;
-      return onEvent?.(event);
-    },
-  });
-  return toReleaseResult(target, run, decisions);
+  const run = await runPlan({ ...releaseRunSource(target, { adapters, agents, concurrency }), abortSignal, onEvent });
+  return toReleaseResult(target, run);
 }
-
-const SERVICE_NAME = /^[a-z0-9][a-z0-9-]*$/;
-const VERSION = /^[0-9A-Za-z][0-9A-Za-z.+-]*$/;
 
 /** Checks the arguments of `runRelease` before anything runs; throws InvalidOptionsError naming the bad value. */
 function resolveReleaseOptions(
@@ -103,17 +56,7 @@ function resolveReleaseOptions(
   options: RunReleaseOptions,
 ): { target: ReleaseTarget; adapters: ReleaseAdapters; agents: ReleaseAgents | undefined } {
   const { services = ['web'], agents, adapters = createReleaseAdapters() } = options;
-  if (typeof version !== 'string' || !VERSION.test(version))
-    throw new InvalidOptionsError(`Expected \`version\` to be a version such as "1.4.3", got ${describeValue(version)}`);
-  const parsedEnv = ReleaseEnvSchema.safeParse(env);
-  if (!parsedEnv.success) throw new InvalidOptionsError(`Expected \`env\` to be "staging" or "production", got ${describeValue(env)}`);
-  if (!Array.isArray(services) || services.length === 0)
-    throw new InvalidOptionsError(`Expected \`services\` to be a non-empty array of service names, got ${describeValue(services)}`);
-  const bad = services.find((service) => typeof service !== 'string' || !SERVICE_NAME.test(service));
-  if (bad !== undefined)
-    throw new InvalidOptionsError(`Expected every service to be a name such as "web" (lowercase letters, digits, dashes), got ${describeValue(bad)}`);
-  const repeated = services.find((service, index) => services.indexOf(service) !== index);
-  if (repeated !== undefined) throw new InvalidOptionsError(`Expected \`services\` to name each service once, got "${repeated}" twice`);
+  const target = resolveReleaseTarget(version, env, services);
   for (const role of ['planner', 'executor', 'replanner'] as const) {
     const agent = agents?.[role];
     if (agents && !(agent instanceof Agent) && !(role === 'replanner' && agent === undefined)) {
@@ -123,40 +66,5 @@ function resolveReleaseOptions(
     }
   }
   if (!isReleaseAdapters(adapters)) throw new InvalidOptionsError(`Expected \`adapters\` to come from createReleaseAdapters(), got ${describeValue(adapters)}`);
-  return { target: { version, env: parsedEnv.data, services: [...services] }, adapters, agents };
-}
-
-/** The engine's result in release terms: each attempt's kind and service come from its step's meta. */
-function toReleaseResult(target: ReleaseTarget, run: PlanRunResult, decisions: readonly ReleaseReplanDecision[]): ReleaseRunResult {
-  // A step keeps its id and meta across revisions; a step a revision replaced is only in the plan versions before it.
-  const metas = new Map<string, ReleaseStepMeta>();
-  for (const step of [...(run.initialPlan?.steps ?? []), ...run.revisions.flatMap((revision) => revision.stepsBefore), ...run.plan])
-    metas.set(step.id, releaseMetaOf(step));
-  const results = run.steps.map((attempt): ReleaseStepResult => {
-    const meta = metas.get(attempt.stepId);
-    if (!meta) throw new Error(`Step "${attempt.stepId}" ran but is in no plan`);
-    return {
-      stepId: attempt.stepId,
-      kind: meta.kind,
-      targetService: meta.targetService,
-      success: attempt.status === 'done',
-      output: attempt.output ?? '',
-      error: attempt.error,
-    };
-  });
-  const { initialPlan } = run;
-  return {
-    status: run.status === 'completed' ? 'succeeded' : 'aborted',
-    replanned: decisions.length > 0,
-    results,
-    plan: initialPlan && {
-      version: target.version,
-      env: target.env,
-      goal: initialPlan.goal,
-      steps: run.plan.map(fromEngineStep),
-      rationale: initialPlan.rationale,
-    },
-    decisions,
-    run,
-  };
+  return { target, adapters, agents };
 }
