@@ -19,6 +19,8 @@ export interface ToolRun {
   readonly step: string;
   /** False when it threw. */
   readonly ok: boolean;
+  /** The `input` argument it got (the output of the step it uses), when the call carried one. */
+  readonly input?: string;
 }
 
 type Kind = 'model' | 'tool';

@@ -11,7 +11,7 @@ import { asMastraModel } from '../../src/testing/as-mastra-model.ts';
 import { type ModelCallOptions, toGenerateResult, toStreamResult } from '../../src/testing/model-protocol.ts';
 import type { ScriptedReply } from '../../src/testing/responses.ts';
 import type { Ledger, Role } from './ledger.ts';
-import { executorStep, offeredTools, requestText, responseSchema, toolResults } from './ours-request.ts';
+import { executorStep, offeredTools, plannedArguments, requestText, responseSchema, toolResults } from './ours-request.ts';
 import { inputTokensOf, tokensOf } from './tokens.ts';
 import { doneMarker, sleep, WORK_TOOL, type World, type WorldStep } from './world.ts';
 
@@ -20,6 +20,8 @@ export interface OursModelContext {
   readonly world: World;
   readonly ledger: Ledger;
   readonly latencyMs: number;
+  /** The planner writes direct steps (see {@link directArgs}). @default false */
+  readonly direct?: boolean;
 }
 
 /** The model role of one mock: the planner's mock also answers the replanner. */
@@ -37,13 +39,20 @@ function stepFieldNames(options: ModelCallOptions): string[] {
   return Object.keys(array?.items?.properties ?? {});
 }
 
-const KNOWN_STEP_FIELDS = ['id', 'description', 'expectedOutput', 'dependsOn', 'toolHint'];
+const KNOWN_STEP_FIELDS = ['id', 'description', 'expectedOutput', 'dependsOn', 'toolHint', 'tool', 'toolArgs'];
+
+/** A direct step's arguments as the model writes them (JSON text): the step, and a `$ref` to the step it uses. */
+export function directArgs(step: WorldStep): string {
+  const [previous] = step.dependsOn;
+  return JSON.stringify({ step: step.text, ...(previous === undefined ? {} : { input: { $ref: previous } }) });
+}
 
 /**
- * The plan's steps as this project's planner writes them. A field of the step schema the bench
- * does not know (a newer schema) is sent as null, so a strict schema still accepts the plan.
+ * The plan's steps as this project's planner writes them: executor steps (`tool` and `toolArgs`
+ * null), or direct steps calling `work` when `direct`. A field of the step schema the bench does
+ * not know (a newer schema) is sent as null, so a strict schema still accepts the plan.
  */
-function planSteps(steps: readonly WorldStep[], options: ModelCallOptions) {
+function planSteps(steps: readonly WorldStep[], options: ModelCallOptions, direct: boolean) {
   const extra = stepFieldNames(options).filter((key) => !KNOWN_STEP_FIELDS.includes(key));
   return steps.map((step) => ({
     id: step.id,
@@ -51,29 +60,36 @@ function planSteps(steps: readonly WorldStep[], options: ModelCallOptions) {
     expectedOutput: `the result of ${step.id}`,
     dependsOn: [...step.dependsOn],
     toolHint: WORK_TOOL,
+    tool: direct ? WORK_TOOL : null,
+    toolArgs: direct ? directArgs(step) : null,
     ...Object.fromEntries(extra.map((key) => [key, null])),
   }));
 }
 
 /** A plan first; after that, a revision with every step whose work is not done (the failed one included). */
-function plannerAnswer({ world, ledger }: OursModelContext, options: ModelCallOptions): Answer {
+function plannerAnswer({ world, ledger, direct = false }: OursModelContext, options: ModelCallOptions): Answer {
   const isRevision = ledger.count('planner') > 0;
-  if (!isRevision) return { role: 'planner', text: JSON.stringify({ goal: world.task, steps: planSteps(world.steps, options), rationale: null }) };
+  if (!isRevision) return { role: 'planner', text: JSON.stringify({ goal: world.task, steps: planSteps(world.steps, options, direct), rationale: null }) };
   const left = world.steps.filter((step) => !ledger.isDone(step.id));
   return {
     role: 'replanner',
     step: ledger.lastExecutorStep,
-    text: JSON.stringify({ action: 'revise', steps: planSteps(left, options), rationale: 'Redo what is left.' }),
+    text: JSON.stringify({ action: 'revise', steps: planSteps(left, options, direct), rationale: 'Redo what is left.' }),
   };
 }
 
-/** A `work` call first; once its result is in, the outcome (a report call in `tool` mode, else JSON text). */
+/**
+ * A `work` call first — the planned call's arguments when the prompt hands over a direct step whose
+ * call failed, else `{ step }` — and once its result is in, the outcome (a report call in `tool`
+ * mode, else JSON text); a planned call's outcome is the tool's result as it is, as the direct call's would have been.
+ */
 function executorAnswer({ world, ledger }: OursModelContext, options: ModelCallOptions): Answer {
   const step = executorStep(world, ledger, options.prompt);
+  const planned = plannedArguments(options.prompt);
   const observation = toolResults(options.prompt).at(-1);
-  if (observation === undefined) return { role: 'executor', step: step.id, call: { toolName: WORK_TOOL, input: { step: step.text } } };
+  if (observation === undefined) return { role: 'executor', step: step.id, call: { toolName: WORK_TOOL, input: planned ?? { step: step.text } } };
   const outcome = observation.includes(doneMarker(step.id))
-    ? { success: true, output: `Completed ${step.id}. ${observation}`, error: null }
+    ? { success: true, output: planned ? observation : `Completed ${step.id}. ${observation}`, error: null }
     : { success: false, output: '', error: `FAILED ${step.id}: ${observation.slice(0, 200)}` };
   const reportsByTool = offeredTools(options).some((tool) => tool.name === REPORT_TOOL_NAME);
   return reportsByTool

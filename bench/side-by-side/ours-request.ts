@@ -91,3 +91,19 @@ export function executorStep(world: World, ledger: Ledger, prompt: ModelPrompt):
   if (!pending) throw new Error(`bench executor: no pending step quoted in ${JSON.stringify(text.slice(0, 160))}`);
   return pending;
 }
+
+const PLANNED_ARGUMENTS = /<data source="arguments">\n(\{.*\})\n<\/data>/s;
+
+/**
+ * The arguments of the planned call an executor request hands over (a direct step whose call
+ * failed: the engine quotes them in a `<data source="arguments">` block), or undefined.
+ */
+export function plannedArguments(prompt: ModelPrompt): Record<string, unknown> | undefined {
+  const quoted = PLANNED_ARGUMENTS.exec(lastUserText(prompt))?.[1];
+  if (quoted === undefined) return undefined;
+  try {
+    return JSON.parse(quoted) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}

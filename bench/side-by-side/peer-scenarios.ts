@@ -29,6 +29,8 @@ export const SCENARIO_DEFAULTS: ScenarioSettings = Object.freeze({ latencyMs: 50
 /** Model calls of the 5-step line. */
 export interface CallCounts {
   readonly happy: number;
+  /** Input tokens of the happy run. */
+  readonly happyTokens: number;
   /** With step 3's tool throwing once. */
   readonly failure: number;
   /** True when the failed step was done again and every step ended done. */
@@ -87,7 +89,13 @@ export async function measureCalls(peers: readonly Peer[]): Promise<ScenarioResu
       failure.ledger,
       failingWorld.steps.map((step) => step.id),
     );
-    const value = { happy: happy.ledger.count(), failure: failure.ledger.count(), redone, hidden: !redone && failure.error === undefined };
+    const value = {
+      happy: happy.ledger.count(),
+      happyTokens: happy.ledger.inputTokens(),
+      failure: failure.ledger.count(),
+      redone,
+      hidden: !redone && failure.error === undefined,
+    };
     results.set(peer.id, { value, error: happy.error ?? failure.error });
   }
   return results;

@@ -2,6 +2,7 @@
  * The issue's comparison table: one row per measurement, a column per peer and the ratios
  * ours ÷ peer (below 1: this project spends less). Pure: numbers in, markdown out.
  */
+import type { CacheCounts, DirectCounts } from './ours-scenarios.ts';
 import type { CallCounts, DagTiming, OverheadTiming, TokenCounts } from './peer-scenarios.ts';
 
 /** What the scenarios measured for one peer; a measurement left out (not run, or failed) is undefined. */
@@ -10,6 +11,10 @@ export interface PeerMetrics {
   readonly tokens?: TokenCounts | undefined;
   readonly overhead?: OverheadTiming | undefined;
   readonly dag?: DagTiming | undefined;
+  /** This project only: the mechanical line as direct steps. */
+  readonly direct?: DirectCounts | undefined;
+  /** This project only: a plan-cache hit. */
+  readonly cache?: CacheCounts | undefined;
 }
 
 /** One row of the table: a value and its text per peer. */
@@ -37,7 +42,8 @@ export function ratioCell(ours: number | undefined, peer: number | undefined): s
   return ours === undefined || peer === undefined || peer === 0 ? '' : times(ours / peer);
 }
 
-type Measure = (metrics: PeerMetrics) => { value: number; cell: string } | undefined;
+type Measured = { value: number | undefined; cell: string } | undefined;
+type Measure = (metrics: PeerMetrics, peerId: string) => Measured;
 
 function failureCell(calls: CallCounts): string {
   if (calls.hidden) return `${calls.failure} (failure hidden: reports success)`;
@@ -57,6 +63,42 @@ function growth({ tokens }: PeerMetrics) {
   return value === undefined ? undefined : { value, cell: times(value) };
 }
 
+/** A peer without direct steps runs the same plan through its executor: its number, marked so. */
+const executorRun = (note = '') => `(executor steps${note})`;
+
+/** Ours from its direct-step run; a peer from its ordinary run of the same plan, marked as such. */
+function direct(ours: (counts: DirectCounts) => Measured, peer: (metrics: PeerMetrics) => number | undefined): Measure {
+  return (metrics, peerId) => {
+    if (peerId === 'ours') return metrics.direct && ours(metrics.direct);
+    const value = peer(metrics);
+    return value === undefined ? undefined : { value, cell: `${integer(value)} ${executorRun()}` };
+  };
+}
+
+/** The failure row: a peer's tool failure in its executor run, hidden or not. */
+const directFailureRow: Measure = (metrics, peerId) => {
+  if (peerId === 'ours') return metrics.direct && directFailure(metrics.direct);
+  const { calls } = metrics;
+  const how = calls?.hidden ? '; failure hidden: reports success' : calls?.redone === false ? '; step not redone' : '';
+  return calls && { value: calls.failure, cell: `${calls.failure} ${executorRun(how)}` };
+};
+
+function directFailure(counts: DirectCounts): Measured {
+  const how = counts.takenOver ? 'the executor took S03 over' : 'S03 not taken over';
+  return { value: counts.failureCalls, cell: `${counts.failureCalls} (${how}; ${counts.sameOutputs ? 'same outputs' : 'OUTPUTS DIFFER'})` };
+}
+
+function cacheHit(metrics: PeerMetrics, peerId: string): Measured {
+  if (peerId !== 'ours') return { value: undefined, cell: 'n/a (no plan cache)' };
+  const cache = metrics.cache;
+  return (
+    cache && {
+      value: cache.secondPlannerCalls,
+      cell: `${cache.secondPlannerCalls} (run 1: ${cache.firstPlannerCalls}; run 2: ${cache.secondCalls} model call${cache.secondCalls === 1 ? '' : 's'} in all)`,
+    }
+  );
+}
+
 const MEASURES: readonly (readonly [string, Measure])[] = [
   ['5-step plan, model calls (happy path)', ({ calls }) => calls && { value: calls.happy, cell: String(calls.happy) }],
   ['the same, one tool failure', ({ calls }) => calls && { value: calls.failure, cell: failureCell(calls) }],
@@ -66,6 +108,37 @@ const MEASURES: readonly (readonly [string, Measure])[] = [
   ['overhead per step with 0 ms models', ({ overhead }) => overhead && { value: overhead.overheadMs, cell: milliseconds(overhead.overheadMs) }],
   ['process CPU per step with 0 ms models (steadier under load)', ({ overhead }) => overhead && { value: overhead.cpuMs, cell: milliseconds(overhead.cpuMs) }],
   ['12-step DAG (4 chains × 3): wall ÷ critical path', ({ dag }) => dag && { value: dag.wallMs / dag.boundMs, cell: times(dag.wallMs / dag.boundMs) }],
+  [
+    '5-step mechanical plan as direct steps, model calls',
+    direct(
+      (counts) => ({ value: counts.happyCalls, cell: String(counts.happyCalls) }),
+      ({ calls }) => calls?.happy,
+    ),
+  ],
+  [
+    'the same, input tokens for the whole run',
+    direct(
+      (counts) => ({ value: counts.happyTokens, cell: integer(counts.happyTokens) }),
+      ({ calls }) => calls?.happyTokens,
+    ),
+  ],
+  ['the same, one direct call throwing once: model calls', directFailureRow],
+  [
+    '20-step mechanical plan as direct steps, input tokens for the whole run',
+    direct(
+      (counts) => ({ value: counts.lineTokens, cell: integer(counts.lineTokens) }),
+      ({ tokens }) => tokens?.run,
+    ),
+  ],
+  [
+    'overhead per step, the 20-step plan as direct steps with 0 ms models (no model call per step)',
+    (metrics, peerId) => {
+      if (peerId === 'ours') return metrics.direct && { value: metrics.direct.lineOverheadMs, cell: milliseconds(metrics.direct.lineOverheadMs) };
+      const { overhead } = metrics;
+      return overhead && { value: overhead.overheadMs, cell: `${milliseconds(overhead.overheadMs)} ${executorRun()}` };
+    },
+  ],
+  ['plan-cache hit (the 5-step task run twice, one cache): planner calls in run 2', cacheHit],
 ];
 
 /** The rows of the table for `metrics`, keyed by peer id. */
@@ -74,7 +147,7 @@ export function tableRows(metrics: ReadonlyMap<string, PeerMetrics>): TableRow[]
     const values: Record<string, number | undefined> = {};
     const cells: Record<string, string> = {};
     for (const [id, peerMetrics] of metrics) {
-      const measured = measure(peerMetrics);
+      const measured = measure(peerMetrics, id);
       values[id] = measured?.value;
       cells[id] = measured?.cell ?? '–';
     }

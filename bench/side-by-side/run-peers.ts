@@ -1,15 +1,17 @@
 /**
- * `npm run bench -- peers [--peers ours,langgraph,classic] [--only calls,tokens,overhead,dag]
+ * `npm run bench -- peers [--peers ours,langgraph,classic] [--only calls,tokens,overhead,dag,direct,cache]
  * [--mode native|prompt|tool] [--latency-ms 50] [--tool-ms 0] [--overhead-rounds 5]
  * [--overhead-warmup 3] [--dag-rounds 3] [--json]`: this project, LangGraph.js's plan-and-execute
  * design and @langchain/classic's PlanAndExecuteAgentExecutor on one scripted world in one process;
- * prints the comparison as ratios. The LangChain peers live in bench/peers, a package with its own
+ * prints the comparison as ratios (`direct` and `cache`, features only this project has, run on it
+ * alone and compare with the peers' ordinary runs of the same plan). The LangChain peers live in bench/peers, a package with its own
  * install, so they stay out of the project's dependencies.
  */
 import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { type OursOutputMode, oursPeer } from './ours-peer.ts';
+import { measureCache, measureDirect } from './ours-scenarios.ts';
 import type { Peer } from './peer.ts';
 import { measureCalls, measureDag, measureOverhead, measureTokens, SCENARIO_DEFAULTS, type ScenarioResult, type ScenarioSettings } from './peer-scenarios.ts';
 import { formatTable, type PeerMetrics, tableRows } from './ratio-table.ts';
@@ -18,7 +20,7 @@ import { formatTable, type PeerMetrics, tableRows } from './ratio-table.ts';
 export const PEERS_INSTALL_COMMAND = 'npm install --prefix bench/peers --no-audit --no-fund';
 
 const HEADINGS: Readonly<Record<string, string>> = { ours: 'this project', langgraph: 'LG', classic: 'CL' };
-const SCENARIOS = ['calls', 'tokens', 'overhead', 'dag'] as const;
+const SCENARIOS = ['calls', 'tokens', 'overhead', 'dag', 'direct', 'cache'] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 interface Choices {
@@ -85,13 +87,15 @@ async function loadPeers({ peerIds, mode }: Choices): Promise<Peer[]> {
     );
     process.exit(1);
   }
-  const langchain = needsLangChain ? ((await import('../peers/src/index.ts')) as { langchainPeers: readonly Peer[] }).langchainPeers : [];
+  // A computed specifier: the project's tsc must not follow it into bench/peers, whose LangChain packages a clone may not have.
+  const peersEntry = new URL('../peers/src/index.ts', import.meta.url).href;
+  const langchain = needsLangChain ? ((await import(peersEntry)) as { langchainPeers: readonly Peer[] }).langchainPeers : [];
   const available = [oursPeer(mode), ...langchain];
   return peerIds.map((id) => available.find((peer) => peer.id === id) ?? fail(`Unknown peer ${id}; expected ours, langgraph or classic`));
 }
 
 /** Runs the chosen scenarios on every peer; the metrics per peer and the errors seen. */
-async function measure(peers: readonly Peer[], { scenarios, settings, json }: Choices) {
+async function measure(peers: readonly Peer[], { scenarios, settings, json, mode }: Choices) {
   const metrics = new Map<string, Record<string, unknown>>(peers.map((peer) => [peer.id, {}]));
   const errors: string[] = [];
   const collect = <T>(key: keyof PeerMetrics, result: ScenarioResult<T>) => {
@@ -105,8 +109,12 @@ async function measure(peers: readonly Peer[], { scenarios, settings, json }: Ch
     tokens: async () => collect('tokens', await measureTokens(peers)),
     overhead: async () => collect('overhead', await measureOverhead(peers, settings)),
     dag: async () => collect('dag', await measureDag(peers, settings)),
+    direct: async () => collect('direct', await measureDirect(mode, settings)),
+    cache: async () => collect('cache', await measureCache(mode)),
   };
+  const hasOurs = peers.some((peer) => peer.id === 'ours');
   for (const name of scenarios) {
+    if (!hasOurs && (name === 'direct' || name === 'cache')) continue;
     if (!json) process.stderr.write(`running ${name}…\n`);
     await steps[name]();
   }
@@ -134,6 +142,7 @@ const NOTES = [
   'Scripted world: the same plan for every peer (S01 → … a line; 4 chains × 3 for the DAG), one tool `work` returning "result of <step>".',
   'Input tokens = ceil(characters / 4) of every prompt message part, tool call and tool result, the tool definitions and the response schema.',
   'Overhead per step = (wall − time inside the models − tool time) ÷ steps, median; CPU per step = process CPU time (all threads) ÷ steps, median. DAG bound = plan call + 3 × 2 executor calls + final call at the model latency.',
+  'Direct steps: the same line planned as `work` calls with `toolArgs` {"step": …, "input": {"$ref": <previous step>}}; the engine makes them with no executor model call (`work` takes an optional `input` there). LG and CL have no direct steps: their column is their executor run of the same plan. Plan cache: one InMemoryPlanCache shared by two runs of the 5-step direct task.',
   'Ratios are this project ÷ the peer: below 1, this project spends less. Times vary with load; counts and tokens are exact.',
 ];
 

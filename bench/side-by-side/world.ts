@@ -31,6 +31,8 @@ export const WORK_TOOL = 'work';
 export const WORK_DESCRIPTION = 'Carry out one plan step and return its result.';
 /** The description of its one argument, `step`. */
 export const WORK_STEP_DESCRIPTION = 'the plan step to carry out';
+/** The description of the optional `input` argument this project's direct steps fill with a `$ref`. */
+export const WORK_INPUT_DESCRIPTION = 'the output of the step this one uses';
 
 const pad = (index: number) => String(index).padStart(2, '0');
 
@@ -87,16 +89,17 @@ export const sleep = (ms: number) => (ms > 0 ? new Promise<void>((resolve) => se
 
 /**
  * The `work` tool's behaviour, shared by every framework's wrapper: waits `toolMs`, records the
- * run in `ledger`, throws once for a step in `world.failOnce`, else returns {@link resultOf}.
+ * run in `ledger` (with `input`, the output of the step it uses, when the call passed one), throws
+ * once for a step in `world.failOnce`, else returns {@link resultOf}.
  */
-export async function doWork(world: World, ledger: Ledger, stepText: string, toolMs: number): Promise<string> {
+export async function doWork(world: World, ledger: Ledger, stepText: string, toolMs: number, input?: string): Promise<string> {
   const started = performance.now();
   ledger.enter('tool');
   try {
     await sleep(toolMs);
     const step = firstStepNamed(world, stepText);
     const fails = step !== undefined && world.failOnce.delete(step.id);
-    ledger.toolRuns.push({ step: step?.id ?? '?', ok: step !== undefined && !fails });
+    ledger.toolRuns.push({ step: step?.id ?? '?', ok: step !== undefined && !fails, ...(input === undefined ? {} : { input }) });
     if (step === undefined) throw new Error(`work: no step of the plan named in ${JSON.stringify(stepText.slice(0, 80))}`);
     if (fails) throw new Error(`work on ${step.id} failed (injected, once)`);
     return resultOf(step);

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { answerFor, type RequestView } from '../../bench/peers/src/answers.ts';
 import { Ledger } from '../../bench/side-by-side/ledger.ts';
+import { directArgs } from '../../bench/side-by-side/ours-model.ts';
+import { measureCache, measureDirect } from '../../bench/side-by-side/ours-scenarios.ts';
+import { SCENARIO_DEFAULTS } from '../../bench/side-by-side/peer-scenarios.ts';
 import { contextGrowth, formatTable, type PeerMetrics, ratioCell, tableRows } from '../../bench/side-by-side/ratio-table.ts';
 import { inputTokensOf, requestChars, tokensOf, toolCallText } from '../../bench/side-by-side/tokens.ts';
 import { chainsWorld, doWork, firstStepNamed, lineWorld } from '../../bench/side-by-side/world.ts';
@@ -66,6 +69,27 @@ describe('the scripted world', () => {
   });
 });
 
+describe('this project’s direct steps and plan cache on the scripted world', () => {
+  it('writes a direct step as a work call whose input refers to the step before', () => {
+    const [first, second] = lineWorld(2).steps;
+    expect(directArgs(first!)).toBe('{"step":"S01: process item 1"}');
+    expect(directArgs(second!)).toBe('{"step":"S02: process item 2 using the output of S01","input":{"$ref":"S01"}}');
+  });
+
+  it('runs the 5-step line in 2 model calls, and in 4 with the executor taking a failed direct call over, with the same outputs', async () => {
+    const direct = (await measureDirect('native', { ...SCENARIO_DEFAULTS, overheadRounds: 1, overheadWarmup: 0 })).get('ours')!;
+
+    expect(direct.error).toBeUndefined();
+    expect(direct.value).toMatchObject({ happyCalls: 2, failureCalls: 4, takenOver: true, sameOutputs: true, lineCalls: 2 });
+  });
+
+  it('plans once for two runs of the same task sharing a plan cache', async () => {
+    const cache = (await measureCache('native')).get('ours')!;
+
+    expect(cache).toEqual({ value: { firstPlannerCalls: 1, secondPlannerCalls: 0, secondCalls: 1 }, error: undefined });
+  });
+});
+
 describe('the LangChain peers’ scripted answers', () => {
   const world = lineWorld(3);
   const request = (overrides: Partial<RequestView>): RequestView => ({
@@ -113,22 +137,24 @@ describe('the ratio table', () => {
     [
       'ours',
       {
-        calls: { happy: 12, failure: 15, redone: true, hidden: false },
+        calls: { happy: 12, happyTokens: 500, failure: 15, redone: true, hidden: false },
         tokens: { run: 1000, executorPerStep: [90, 100, 110], perStep: [90, 100, 110] },
         overhead: { overheadMs: 4, cpuMs: 5 },
         dag: { wallMs: 460, boundMs: 400, maxModelCallsInFlight: 4 },
+        direct: { happyCalls: 2, happyTokens: 250, failureCalls: 4, takenOver: true, sameOutputs: true, lineCalls: 2, lineTokens: 160, lineOverheadMs: 0.5 },
+        cache: { firstPlannerCalls: 1, secondPlannerCalls: 0, secondCalls: 1 },
       },
     ],
     [
       'langgraph',
       {
-        calls: { happy: 16, failure: 19, redone: true, hidden: false },
+        calls: { happy: 16, happyTokens: 1000, failure: 19, redone: true, hidden: false },
         tokens: { run: 2000, executorPerStep: [50, 50, 50], perStep: [100, 150, 300] },
         overhead: { overheadMs: 8, cpuMs: 20 },
         dag: { wallMs: 2000, boundMs: 400, maxModelCallsInFlight: 1 },
       },
     ],
-    ['classic', { calls: { happy: 11, failure: 11, redone: false, hidden: true } }],
+    ['classic', { calls: { happy: 11, happyTokens: 2000, failure: 11, redone: false, hidden: true } }],
   ]);
 
   it('divides ours by the peer, leaving a missing or zero value empty', () => {
@@ -159,6 +185,12 @@ describe('the ratio table', () => {
       '| overhead per step with 0 ms models | 4.00 ms | 8.00 ms | – | 0.50× |  |',
       '| process CPU per step with 0 ms models (steadier under load) | 5.00 ms | 20.0 ms | – | 0.25× |  |',
       '| 12-step DAG (4 chains × 3): wall ÷ critical path | 1.15× | 5.00× | – | 0.23× |  |',
+      '| 5-step mechanical plan as direct steps, model calls | 2 | 16 (executor steps) | 11 (executor steps) | 0.13× | 0.18× |',
+      '| the same, input tokens for the whole run | 250 | 1,000 (executor steps) | 2,000 (executor steps) | 0.25× | 0.13× |',
+      '| the same, one direct call throwing once: model calls | 4 (the executor took S03 over; same outputs) | 19 (executor steps) | 11 (executor steps; failure hidden: reports success) | 0.21× | 0.36× |',
+      '| 20-step mechanical plan as direct steps, input tokens for the whole run | 160 | 2,000 (executor steps) | – | 0.08× |  |',
+      '| overhead per step, the 20-step plan as direct steps with 0 ms models (no model call per step) | 0.50 ms | 8.00 ms (executor steps) | – | 0.06× |  |',
+      '| plan-cache hit (the 5-step task run twice, one cache): planner calls in run 2 | 0 (run 1: 1; run 2: 1 model call in all) | n/a (no plan cache) | n/a (no plan cache) |  |  |',
     ]);
   });
 });
