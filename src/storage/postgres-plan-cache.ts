@@ -2,6 +2,7 @@ import { Pool } from 'pg';
 import { expectInteger } from '../engine/option-checks.ts';
 import { DEFAULT_PLAN_CACHE_MAX_ENTRIES, type PlanCache } from '../engine/plan-cache.ts';
 import type { Plan } from '../engine/plan-schema.ts';
+import { createTablesLocked } from './postgres-schema.ts';
 
 /** Options of {@link PostgresPlanCache}: a connection string or a pool you own, and the bounds. */
 export type PostgresPlanCacheOptions = (
@@ -91,27 +92,10 @@ export class PostgresPlanCache implements PlanCache {
     return (await this.pool.query(sql, values)).rows as Record<string, unknown>[];
   }
 
-  private async createTable(): Promise<void> {
-    const client = await this.pool.connect();
-    let isBroken = false;
-    try {
-      await client.query('BEGIN');
-      // Two processes creating the table at once collide in the catalog: the lock makes them take turns.
-      await client.query(`SELECT pg_advisory_xact_lock(hashtext('${TABLE}'))`);
-      await client.query(
-        `CREATE TABLE IF NOT EXISTS ${TABLE} (cache_key TEXT PRIMARY KEY, plan JSON NOT NULL, stored_at BIGINT NOT NULL, expires_at BIGINT NOT NULL)`,
-      );
-      await client.query(`CREATE INDEX IF NOT EXISTS ${TABLE}_stored_at ON ${TABLE} (stored_at)`);
-      await client.query('COMMIT');
-    } catch (error) {
-      // A client whose ROLLBACK fails is unusable: release(true) has the pool discard it.
-      isBroken = await client.query('ROLLBACK').then(
-        () => false,
-        () => true,
-      );
-      throw error;
-    } finally {
-      client.release(isBroken);
-    }
+  private createTable(): Promise<void> {
+    return createTablesLocked(this.pool, TABLE, [
+      `CREATE TABLE IF NOT EXISTS ${TABLE} (cache_key TEXT PRIMARY KEY, plan JSON NOT NULL, stored_at BIGINT NOT NULL, expires_at BIGINT NOT NULL)`,
+      `CREATE INDEX IF NOT EXISTS ${TABLE}_stored_at ON ${TABLE} (stored_at)`,
+    ]);
   }
 }

@@ -1,6 +1,7 @@
 import { Pool } from 'pg';
 import type { Fence, LeasedRunStore, LeaseRequest, RunLease, RunRecord, StoredRun } from '../engine/run-store.ts';
 import { acquireOutcome, type LeaseRow, refusal, toStoredRun } from './lease-rows.ts';
+import { createTablesLocked } from './postgres-schema.ts';
 
 const COLUMNS = `record::text AS record, status, version,
   lease_owner, (extract(epoch FROM lease_expires_at) * 1000)::float8 AS lease_expires_at`;
@@ -141,37 +142,21 @@ export class PostgresRunStore implements LeasedRunStore {
     return this.ready;
   }
 
-  private async createTable(): Promise<void> {
-    const client = await this.pool.connect();
-    let isBroken = false;
-    try {
-      await client.query('BEGIN');
-      // IF NOT EXISTS alone is not enough: two processes creating the table at once collide in the
-      // catalog ("type already exists", pg_type unique violation). The lock makes them take turns.
-      await client.query("SELECT pg_advisory_xact_lock(hashtext('plan_execute_runs'))");
-      await client.query(`CREATE TABLE IF NOT EXISTS plan_execute_runs (
+  private createTable(): Promise<void> {
+    return createTablesLocked(this.pool, 'plan_execute_runs', [
+      `CREATE TABLE IF NOT EXISTS plan_execute_runs (
         run_id TEXT PRIMARY KEY,
         status TEXT NOT NULL,
         record JSON NOT NULL,
         updated_at TIMESTAMPTZ NOT NULL
-      )`);
+      )`,
       // Tables written by 0.1 lack the version and lease columns.
-      await client.query(`ALTER TABLE plan_execute_runs
+      `ALTER TABLE plan_execute_runs
         ADD COLUMN IF NOT EXISTS version INTEGER NOT NULL DEFAULT 0,
         ADD COLUMN IF NOT EXISTS lease_owner TEXT,
-        ADD COLUMN IF NOT EXISTS lease_expires_at TIMESTAMPTZ`);
-      await client.query("CREATE INDEX IF NOT EXISTS plan_execute_runs_unfinished ON plan_execute_runs (updated_at) WHERE status = 'running'");
-      await client.query('COMMIT');
-    } catch (error) {
-      // A client whose ROLLBACK fails is unusable: release(true) has the pool discard it.
-      isBroken = await client.query('ROLLBACK').then(
-        () => false,
-        () => true,
-      );
-      throw error;
-    } finally {
-      client.release(isBroken);
-    }
+        ADD COLUMN IF NOT EXISTS lease_expires_at TIMESTAMPTZ`,
+      "CREATE INDEX IF NOT EXISTS plan_execute_runs_unfinished ON plan_execute_runs (updated_at) WHERE status = 'running'",
+    ]);
   }
 }
 
