@@ -178,7 +178,7 @@ describe('PlanAndExecute over the OpenAI Chat Completions wire', () => {
       // Neither Mastra (Agent maxRetries 0) nor the AI SDK re-sent the failed request: only the engine retried.
       expect(requests.map(systemRole)).toEqual(['planner', 'executor', 'executor', 'executor', 'synthesizer']);
       expect(String(requests[2]!.body.messages![1]!.content)).toContain(
-        `This is attempt 2. The previous attempt failed:\n<data source="previous error">\n${failedCall(status, `Upstream says ${status}`)}\n</data>`,
+        `Attempt 2; the last one failed:\n<data source="previous error">\n${failedCall(status, `Upstream says ${status}`)}\n</data>`,
       );
       expect(result.usage.totalTokens).toBe(140 + 60 + 82 + 98);
     });
