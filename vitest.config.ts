@@ -21,5 +21,8 @@ export default defineConfig({
     // Gives the run a private temp directory and fails it when tests leave plan-execute-* entries behind.
     globalSetup: ['tests/helpers/temp-dir-guard.ts'],
     testTimeout: 20_000,
+    // Vitest's default is one worker fewer than the CPUs: a single file at a time on a 2-core CI
+    // machine, although most slow files wait on child processes, servers and databases, not the CPU.
+    maxWorkers: 2,
   },
 });
