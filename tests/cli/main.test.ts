@@ -1,37 +1,15 @@
-import { EventEmitter } from 'node:events';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/args.ts';
-import type { CliIo } from '../../src/cli/io.ts';
 import { main, type Command } from '../../src/cli/main.ts';
 import { InvalidOptionsError, MissingModelError } from '../../src/engine/errors.ts';
-
-function fakeIo() {
-  const output = { stdout: '', stderr: '' };
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  stdout.on('data', (chunk) => (output.stdout += chunk));
-  stderr.on('data', (chunk) => (output.stderr += chunk));
-  const io: CliIo = {
-    stdout,
-    stderr,
-    stdin: new PassThrough(),
-    env: {},
-    cwd: '/nonexistent',
-    signals: new EventEmitter() as unknown as CliIo['signals'],
-    exit: (code) => {
-      throw new Error(`exit ${code}`);
-    },
-  };
-  return { io, output };
-}
+import { memoryIo } from './helpers/memory-io.ts';
 
 const throwing = (error: unknown): Record<string, () => Promise<Command>> => ({ go: async () => async () => Promise.reject(error) });
 
 describe('main', () => {
   it('passes the arguments after the command name and returns its exit code', async () => {
     const seen: Array<readonly string[]> = [];
-    const { io } = fakeIo();
+    const { io } = memoryIo();
     const code = await main(['go', '--fast', 'x'], io, { go: async () => async (args) => (seen.push(args), 7) });
     expect([code, seen]).toEqual([7, [['--fast', 'x']]]);
   });
@@ -56,20 +34,20 @@ describe('main', () => {
       "plan-execute go: missing the task\nUsage: plan-execute go\nRun 'plan-execute go --help' for more.\n",
     ],
   ])('reports %s and exits %i', async (_name, error, expectedCode, expectedStderr) => {
-    const { io, output } = fakeIo();
+    const { io, output } = memoryIo();
     const code = await main(['go'], io, throwing(error));
     expect([code, output.stdout, output.stderr]).toEqual([expectedCode, '', expectedStderr]);
   });
 
   it('reports any other error as an internal error with its stack, and exits 70', async () => {
-    const { io, output } = fakeIo();
+    const { io, output } = memoryIo();
     const code = await main(['go'], io, throwing(new TypeError('boom')));
     expect(code).toBe(70);
     expect(output.stderr.startsWith('plan-execute go: internal error: TypeError: boom\n    at ')).toBe(true);
   });
 
   it('knows no command named after an Object.prototype member', async () => {
-    const { io, output } = fakeIo();
+    const { io, output } = memoryIo();
     expect(await main(['toString'], io, {})).toBe(64);
     expect(output.stderr.split('\n')[0]).toBe("plan-execute: unknown command 'toString'");
   });

@@ -1,16 +1,14 @@
-import { EventEmitter } from 'node:events';
 import { realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../src/cli/io.ts';
 import { main } from '../../src/cli/main.ts';
 import { keepingCtrlC } from '../../src/cli/run-mcp.ts';
 import { RUN_USAGE } from '../../src/cli/usage.ts';
 import { normalise, runCli, spawnCli } from './helpers/run-cli.ts';
 import { startLoopbackModel, type LoopbackModel, type LoopbackScript } from './helpers/loopback-model.ts';
 import { makeTempDir, removeTempDirs } from './helpers/temp-dir.ts';
+import { memoryIo } from './helpers/memory-io.ts';
 
 const SERVER_SCRIPT = fileURLToPath(new URL('../fixtures/mcp-release-server.mjs', import.meta.url));
 /** The token the configuration gives the MCP server; it echoes it, and the scripted models repeat it. */
@@ -136,26 +134,8 @@ tokens: 75 (planner 15, executor 45, synthesizer 15); 1 step attempt in <n> ms
   });
 });
 
-/** The CLI's streams and process hooks, in memory. */
-function fakeIo(cwd: string) {
-  const output = { stdout: '', stderr: '' };
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  stdout.on('data', (chunk) => (output.stdout += chunk));
-  stderr.on('data', (chunk) => (output.stderr += chunk));
-  const io: CliIo = {
-    stdout,
-    stderr,
-    stdin: new PassThrough(),
-    env: { OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' },
-    cwd,
-    signals: new EventEmitter() as unknown as CliIo['signals'],
-    exit: (code) => {
-      throw new Error(`exit ${code}`);
-    },
-  };
-  return { io, output };
-}
+/** An OpenAI-compatible URL nothing listens on: these runs end before any model call. */
+const LOOPBACK_ENV = { OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' };
 
 const usageError = (message: string) => `plan-execute run: ${message}\nUsage: plan-execute run "<task>" [options]\nRun 'plan-execute run --help' for more.\n`;
 
@@ -164,7 +144,7 @@ describe('plan-execute run --mcp with a file or server it cannot use', { timeout
     [['--mcp', 'a.json', '--mcp', 'b.json'], '--mcp takes one file, which may list several servers; got 2'],
     [['--mcp='], '--mcp must name a JSON file, got ""'],
   ])('%j is a usage error, before anything starts', async (flags, message) => {
-    const { io, output } = fakeIo(makeTempDir('plan-execute-run-mcp-'));
+    const { io, output } = memoryIo({ env: LOOPBACK_ENV, cwd: makeTempDir('plan-execute-run-mcp-') });
     expect(await main(['run', 'Look it up', ...flags], io)).toBe(64);
     expect(output.stderr).toBe(usageError(message));
   });
@@ -184,7 +164,7 @@ describe('plan-execute run --mcp with a file or server it cannot use', { timeout
       `--mcp: Invalid MCP configuration in ${join(folder, 'bad.json')}: mcpServers.releases.env.TOKEN: Invalid input: expected string, received number`,
     ]);
     for (const [file, message] of cases) {
-      const { io, output } = fakeIo(folder);
+      const { io, output } = memoryIo({ env: LOOPBACK_ENV, cwd: folder });
       expect(await main(['run', 'Look it up', '--mcp', file, '--workspace', 'workspace'], io)).toBe(64);
       expect(output.stderr).toBe(usageError(message));
     }

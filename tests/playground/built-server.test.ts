@@ -1,13 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient } from '@libsql/client';
 import { MastraClient } from '@mastra/client-js';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { PlanRunResult } from '../../src/engine/result.ts';
 import { planRunResultOf } from '../../src/mastra/workflows/run-ended-error.ts';
 import { freePort, liveGroupMembers, startServerProcess, type DevServer } from './dev-server.ts';
+import { storedRunIds } from './playground-fixtures.ts';
 import { buildServer } from './server-build.ts';
 import { findChromium, launchLoopbackBrowser, type LoopbackBrowser } from './studio-browser.ts';
 import { startPlanExecuteFromStudio, stepStatus } from './studio-flows.ts';
@@ -83,7 +83,7 @@ describe('the built server through @mastra/client-js', () => {
       ]);
       expect(result.decisions.map((decision) => decision.action)).toEqual(['insert_fix']);
       expect((await client.getWorkflow('releaseChecklist').runById(run.runId)).status).toBe('success');
-      expect(await storedRunIds('release-checklist')).toEqual([run.runId]);
+      expect(await storedRunIds(join(tmp, 'mastra.db'), 'release-checklist')).toEqual([run.runId]);
     },
     CLIENT_TEST_TIMEOUT,
   );
@@ -147,17 +147,6 @@ describe.skipIf(!chromiumPath)('the Studio of the built server in headless Chrom
     expect(serverErrors).toEqual([]);
   }, 120_000);
 });
-
-/** Run ids of `workflowName` in the database the server was given as MASTRA_DB_URL. */
-async function storedRunIds(workflowName: string): Promise<string[]> {
-  const database = createClient({ url: `file:${join(tmp, 'mastra.db')}` });
-  try {
-    const { rows } = await database.execute({ sql: 'SELECT run_id FROM mastra_workflow_snapshot WHERE workflow_name = ?', args: [workflowName] });
-    return rows.map((row) => String(row.run_id));
-  } finally {
-    database.close();
-  }
-}
 
 /** The parts of the release workflow's output these tests read. */
 interface ReleaseOutput {

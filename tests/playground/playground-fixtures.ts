@@ -1,3 +1,4 @@
+import { createClient } from '@libsql/client';
 import type { Plan } from '../../src/engine/plan-schema.ts';
 import type { PlanRunResult } from '../../src/engine/result.ts';
 import type { RecordedRequest } from '../helpers/openai-stub-server.ts';
@@ -22,3 +23,14 @@ export const NOTE_PLAN: Plan = {
   steps: [{ id: 'note', description: 'Write the release note to notes.txt', expectedOutput: 'notes.txt written', dependsOn: [], toolHint: 'writeFile' }],
   rationale: null,
 };
+
+/** Run ids of `workflowName` in the LibSQL file `databaseFile` a server was given as MASTRA_DB_URL. */
+export async function storedRunIds(databaseFile: string, workflowName: string): Promise<string[]> {
+  const database = createClient({ url: `file:${databaseFile}` });
+  try {
+    const { rows } = await database.execute({ sql: 'SELECT run_id FROM mastra_workflow_snapshot WHERE workflow_name = ?', args: [workflowName] });
+    return rows.map((row) => String(row.run_id));
+  } finally {
+    database.close();
+  }
+}

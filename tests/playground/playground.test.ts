@@ -1,7 +1,6 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient } from '@libsql/client';
 import { MastraClient } from '@mastra/client-js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PlanRunResult } from '../../src/engine/result.ts';
@@ -17,7 +16,7 @@ import {
   type StubReply,
 } from '../helpers/openai-stub-server.ts';
 import { liveGroupMembers, startDevServer, type DevServer } from './dev-server.ts';
-import { FINAL_OUTPUT, NOTE, NOTE_PLAN, NOTE_TASK, systemRole, type ReleaseOutput } from './playground-fixtures.ts';
+import { FINAL_OUTPUT, NOTE, NOTE_PLAN, NOTE_TASK, storedRunIds, systemRole, type ReleaseOutput } from './playground-fixtures.ts';
 import { describeStudioChecks } from './studio-checks.ts';
 import { findChromium } from './studio-browser.ts';
 
@@ -70,16 +69,6 @@ afterAll(async () => {
 
 const userText = (request: RecordedRequest) => String(request.body.messages?.find((message) => message.role === 'user')?.content);
 const toolNames = (request: RecordedRequest) => request.body.tools?.map((tool) => tool.function.name) ?? null;
-/** Run ids of `workflowName` in the temp database the server was given as MASTRA_DB_URL. */
-async function storedRunIds(workflowName: string): Promise<string[]> {
-  const database = createClient({ url: `file:${join(tmp, 'mastra.db')}` });
-  try {
-    const { rows } = await database.execute({ sql: 'SELECT run_id FROM mastra_workflow_snapshot WHERE workflow_name = ?', args: [workflowName] });
-    return rows.map((row) => String(row.run_id));
-  } finally {
-    database.close();
-  }
-}
 /** Checks the kinds of the release's steps, the ones that failed and the replanner's decisions. */
 function expectReleaseSteps(release: ReleaseOutput, expected: { kinds: string; failed: string[]; decisions: string[] }): void {
   expect(release.results.map((step) => step.kind).join(' ')).toBe(expected.kinds);
@@ -158,7 +147,7 @@ describe('the dev server through @mastra/client-js', () => {
       expectReleaseSteps(result, { kinds, failed, decisions });
       expect(stub.requests.length).toBe(requestsBefore);
       expect((await client.getWorkflow('releaseChecklist').runById(run.runId)).status).toBe('success');
-      expect(await storedRunIds('release-checklist')).toContain(run.runId);
+      expect(await storedRunIds(join(tmp, 'mastra.db'), 'release-checklist')).toContain(run.runId);
     },
     CLIENT_TEST_TIMEOUT,
   );
@@ -183,7 +172,7 @@ describe('the dev server through @mastra/client-js', () => {
       expectReleaseSteps(error.output, { kinds: 'build smoke deploy verify', failed: ['verify-web'], decisions: ['abort'] });
       expect(stub.requests.length).toBe(requestsBefore);
       expect((await client.getWorkflow('releaseChecklist').runById(run.runId)).status).toBe('failed');
-      expect(await storedRunIds('release-checklist')).toContain(run.runId);
+      expect(await storedRunIds(join(tmp, 'mastra.db'), 'release-checklist')).toContain(run.runId);
     },
     CLIENT_TEST_TIMEOUT,
   );
@@ -227,7 +216,7 @@ describe('the dev server through @mastra/client-js', () => {
       expect(result.steps.map(({ stepId, status, toolCalls }) => [stepId, status, toolCalls])).toEqual([['note', 'done', 1]]);
       // The executor's tool wrote into PLAN_EXECUTE_WORKSPACE.
       expect(await readFile(join(tmp, 'workspace', 'notes.txt'), 'utf8')).toBe(NOTE);
-      expect(await storedRunIds('plan-execute')).toContain(run.runId);
+      expect(await storedRunIds(join(tmp, 'mastra.db'), 'plan-execute')).toContain(run.runId);
 
       expect(replies).toEqual([]);
       const requests = stub.requests.slice(requestsBefore);
