@@ -13,6 +13,7 @@ import type { ToolInfo } from './engine/ports.ts';
 import type { PlanRunResult } from './engine/result.ts';
 import { secretsFromEnv } from './engine/redact.ts';
 import { resumePlan, runPlan } from './engine/run-plan.ts';
+import type { RunRoles } from './engine/run-input.ts';
 import type { RunStore } from './engine/run-store.ts';
 import { resolveSettings, type RunSettings, type RunSettingsInput } from './engine/settings.ts';
 import { agentRunRoles, toolCatalogue } from './mastra/agent-roles.ts';
@@ -124,8 +125,7 @@ export class PlanAndExecute {
     if (typeof task !== 'string' || task.trim() === '') {
       throw new InvalidOptionsError(`Expected \`task\` to be a non-empty string, got ${JSON.stringify(task)}`);
     }
-    const roles = await agentRunRoles(this, this.runSettings(), { abortSignal, onEvent, planCache: this.planCache }, this.structuredOutput);
-    return runPlan({ ...roles, task, runId, store: this.store });
+    return runPlan({ ...(await this.runRoles({ abortSignal, onEvent })), task, runId, store: this.store });
   }
 
   /**
@@ -135,8 +135,16 @@ export class PlanAndExecute {
    */
   async resume(runId: string, { abortSignal, onEvent }: Omit<RunOptions, 'runId'> = {}): Promise<PlanRunResult> {
     if (!this.store) throw new InvalidOptionsError('`resume` needs a `store` in the PlanAndExecute options');
-    const roles = await agentRunRoles(this, this.runSettings(), { abortSignal, onEvent, planCache: this.planCache }, this.structuredOutput);
-    return resumePlan({ ...roles, runId, store: this.store });
+    return resumePlan({ ...(await this.runRoles({ abortSignal, onEvent })), runId, store: this.store });
+  }
+
+  /**
+   * What one run of this agent is made of — the role ports, the tool catalogue, the settings (the
+   * environment's secrets added to `redact`) and the hooks — for a driver of its own, such as the
+   * fleet's workers (`startWorker`). The store is not included: the driver brings its own.
+   */
+  runRoles({ abortSignal, onEvent }: Pick<RunOptions, 'abortSignal' | 'onEvent'> = {}): Promise<RunRoles> {
+    return agentRunRoles(this, this.runSettings(), { abortSignal, onEvent, planCache: this.planCache }, this.structuredOutput);
   }
 
   /** The same run as `run()`, its events as an async iterable ending with `run-finished`; `break` cancels the run. */

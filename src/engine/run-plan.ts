@@ -16,7 +16,7 @@ import type { ResumeInput, RunPlanInput } from './run-input.ts';
  * the store cannot record the new run.
  */
 export async function runPlan(input: RunPlanInput): Promise<PlanRunResult> {
-  return drive(await startRun(input));
+  return driveRun(await startRun(input));
 }
 
 /**
@@ -43,10 +43,11 @@ export async function resumePlan(input: ResumeInput): Promise<PlanRunResult> {
         .map((step) => step.id)
     : [];
   opened.emit({ type: 'run-resumed', task: opened.task, doneStepIds });
-  return drive(opened);
+  return driveRun(opened);
 }
 
-async function drive(context: RunContext): Promise<PlanRunResult> {
+/** Plans and approves (when not done yet), iterates until settled handling failures in between, and finishes: the loop both `runPlan` and the fleet's workers drive an opened run with. */
+export async function driveRun(context: RunContext): Promise<PlanRunResult> {
   try {
     await planAndApprove(context);
     while ((await iterate(context)) === 'failures') await handleFailures(context);
