@@ -9,7 +9,7 @@ export default defineConfig({
     // (package.json's `exports` point at dist/, which only `npm run build` creates).
     alias: [
       { find: /^mastra-plan-execute$/, replacement: source('./src/index.ts') },
-      { find: /^mastra-plan-execute\/testing$/, replacement: source('./src/testing/index.ts') },
+      { find: /^mastra-plan-execute\/(testing|fleet)$/, replacement: source('./src/$1/index.ts') },
       {
         find: /^mastra-plan-execute\/examples\/(release-checklist|adoption-report|python-scaffold)$/,
         replacement: source('./src/examples/$1/index.ts'),

@@ -1,22 +1,33 @@
+import { Pool } from 'pg';
 import type { PgBoss } from 'pg-boss';
 import { InvalidOptionsError } from '../engine/errors.ts';
 import type { Plan } from '../engine/plan-schema.ts';
+import { createRedactor, type Redactor } from '../engine/redact.ts';
 import type { PlanRunResult } from '../engine/result.ts';
-import type { RunRecord } from '../engine/run-store.ts';
 import { sleep } from '../engine/retry-delay.ts';
+import type { RunRecord } from '../engine/run-store.ts';
 import { PostgresRunStore } from '../storage/postgres-run-store.ts';
-import { type FleetOptions, type FleetSettings, resolveFleetSettings, RUN_QUEUE } from './fleet-settings.ts';
+import { checkAgentName, DEFAULT_AGENT, type FleetOptions, type FleetSettings, resolveFleetSettings, runQueue } from './fleet-settings.ts';
 import { cancelJobId, continueJobId, startJobId } from './job-ids.ts';
-import { openBoss } from './open-boss.ts';
+import { createAgentQueues, openBoss } from './open-boss.ts';
 import type { FleetStepMode, RunJobData } from './run-jobs.ts';
+import { createSubmissionsTable, insertSubmission, loadSubmission, type Submission } from './submissions.ts';
+
+/** Options of `FleetClient.connect`. */
+export interface FleetClientOptions extends FleetOptions {
+  /** Strings replaced by `[REDACTED]` in submitted tasks, on top of the environment's secrets. @default [] */
+  readonly redact?: readonly string[] | undefined;
+}
 
 /** Options of `submitRun`. */
 export interface SubmitOptions {
   /** The run's id. @default a random UUID */
   readonly runId?: string | undefined;
+  /** Which registered agent's workers do the run (`startWorker`'s `agents` keys). @default 'default' */
+  readonly agent?: string | undefined;
   /** Plan, then wait (holding no worker) until `approveRun` gives a verdict. @default false */
   readonly approval?: boolean | undefined;
-  /** `run`: the worker that holds the run executes its steps; `steps`: each step attempt is a job any worker may take. @default 'run' */
+  /** `run`: the worker that holds the run executes its steps; `steps`: each step attempt is a job any worker of the agent may take. @default 'run' */
   readonly stepMode?: FleetStepMode | undefined;
 }
 
@@ -26,6 +37,8 @@ export type FleetRunState = 'queued' | 'running' | 'awaiting-approval' | PlanRun
 /** A run as `getRun` reports it. */
 export interface FleetRun {
   readonly runId: string;
+  /** The agent whose workers do it. */
+  readonly agent: string;
   readonly task: string;
   readonly state: FleetRunState;
   /** Each planned step and its status; empty before the plan. */
@@ -54,40 +67,67 @@ const WAIT_DEFAULTS = { timeoutMs: 600_000, pollMs: 250 } as const;
  * await fleet.close();
  */
 export class FleetClient {
+  private readonly queues = new Set<string>();
+
   private constructor(
     private readonly boss: PgBoss,
+    private readonly pool: Pool,
     private readonly store: PostgresRunStore,
+    private readonly redact: Redactor,
     /** The settings in use. */
     readonly settings: FleetSettings,
   ) {}
 
-  /** Connects to the fleet's database (installing pg-boss's schema and the queues on first use). */
-  static async connect(options: FleetOptions): Promise<FleetClient> {
+  /** Connects to the fleet's database, installing pg-boss's schema and the submissions table on first use. */
+  static async connect(options: FleetClientOptions): Promise<FleetClient> {
     const settings = resolveFleetSettings(options);
-    const boss = await openBoss(settings, { supervise: false });
-    return new FleetClient(boss, new PostgresRunStore({ connectionString: settings.connectionString }), settings);
+    const pool = new Pool({ connectionString: settings.connectionString, max: 4 });
+    // An idle connection dropped by the server emits 'error' on the pool; the pool replaces it on the next query.
+    pool.on('error', () => {});
+    try {
+      await createSubmissionsTable(pool);
+      const boss = await openBoss(settings, { supervise: false });
+      const redact = createRedactor({ env: process.env, extra: options.redact ?? [] });
+      return new FleetClient(boss, pool, new PostgresRunStore({ pool }), redact, settings);
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
   }
 
   /**
-   * Enqueues `task` as a run job and resolves to its run id. The job id derives from the run id:
-   * InvalidOptionsError when that run was submitted (or stored) before.
+   * Enqueues `task` as a run job of `agent` and resolves to its run id. The submission and the job
+   * are one transaction; the job id derives from the run id. InvalidOptionsError when that run id
+   * was submitted (or stored) before, or for a bad option. The task is stored redacted.
    */
-  async submitRun(task: string, { runId = crypto.randomUUID(), approval = false, stepMode = 'run' }: SubmitOptions = {}): Promise<string> {
-    if (typeof task !== 'string' || task.trim() === '')
-      throw new InvalidOptionsError(`Expected \`task\` to be a non-empty string, got ${JSON.stringify(task)}`);
-    if (stepMode !== 'run' && stepMode !== 'steps')
-      throw new InvalidOptionsError(`Expected \`stepMode\` to be 'run' or 'steps', got ${JSON.stringify(stepMode)}`);
-    const data: RunJobData = { kind: 'start', runId, task, approval, stepMode };
-    const sent = (await this.store.load(runId)) ? null : await this.boss.send(RUN_QUEUE, data, { id: startJobId(runId) });
-    if (sent === null) throw new InvalidOptionsError(`A run with id "${runId}" was already submitted`);
-    return runId;
+  async submitRun(task: string, options: SubmitOptions = {}): Promise<string> {
+    const submission = this.submission(task, options);
+    if (await this.store.load(submission.runId)) throw alreadySubmitted(submission.runId);
+    await this.ensureQueues(submission.agent);
+    const data: RunJobData = { kind: 'start', runId: submission.runId, task: submission.task, approval: submission.approval, stepMode: submission.stepMode };
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      if (!(await insertSubmission(client, submission))) throw alreadySubmitted(submission.runId);
+      const db = { executeSql: (text: string, values?: unknown[]) => client.query(text, values) };
+      await this.boss.send(runQueue(submission.agent), data, { id: startJobId(submission.runId), db });
+      await client.query('COMMIT');
+      return submission.runId;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
   /** Where `runId` stands; null when no such run was submitted. */
   async getRun(runId: string): Promise<FleetRun | null> {
-    const [record, job] = await Promise.all([this.store.load(runId), this.startJob(runId)]);
-    if (!record) return job ? { runId, task: job.data.task, state: job.state === 'cancelled' ? 'cancelled' : 'queued', steps: [], result: null } : null;
-    return { runId, task: record.task, state: stateOf(record), steps: stepsOf(record), result: record.result };
+    const [submission, record] = await Promise.all([loadSubmission(this.pool, runId), this.store.load(runId)]);
+    if (!submission) return null;
+    const base = { runId, agent: submission.agent, task: submission.task };
+    if (!record) return { ...base, state: 'queued', steps: [], result: null };
+    return { ...base, state: stateOf(record), steps: stepsOf(record), result: record.result };
   }
 
   /** Waits until `runId` has ended and resolves to its result; InvalidOptionsError for an unknown run, and after `timeoutMs` (the run goes on). */
@@ -96,7 +136,7 @@ export class FleetClient {
     const giveUpAt = Date.now() + timeoutMs;
     for (;;) {
       const run = await this.getRun(runId);
-      if (!run) throw new InvalidOptionsError(`No run with id "${runId}" was submitted`);
+      if (!run) throw unknownRun(runId);
       if (run.result) return run.result;
       if (Date.now() >= giveUpAt) throw new InvalidOptionsError(`Run "${runId}" had not ended after ${timeoutMs} ms (state: ${run.state})`);
       await sleep(Math.min(pollMs, Math.max(0, giveUpAt - Date.now())));
@@ -105,51 +145,67 @@ export class FleetClient {
 
   /**
    * Gives the verdict on a run waiting for approval: true approves the plan, an edited plan
-   * replaces it, false rejects the run. A worker carries the run on. InvalidOptionsError when the
-   * run does not wait for approval or a verdict was already given.
+   * replaces it (validated by the worker), false rejects the run. A worker carries the run on.
+   * InvalidOptionsError when the run does not wait for approval or already has a verdict.
    */
   async approveRun(runId: string, verdict: boolean | Plan = true): Promise<void> {
-    const record = await this.store.load(runId);
+    const [submission, record] = await Promise.all([loadSubmission(this.pool, runId), this.store.load(runId)]);
+    if (!submission) throw unknownRun(runId);
     if (record?.status !== 'running' || !record.awaitingApproval) {
-      throw new InvalidOptionsError(`Run "${runId}" does not wait for approval${record ? ` (state: ${stateOf(record)})` : ' (no such run is stored yet)'}`);
+      throw new InvalidOptionsError(`Run "${runId}" does not wait for approval (state: ${record ? stateOf(record) : 'queued'})`);
     }
-    const job = await this.startJob(runId);
-    const data: RunJobData = { kind: 'verdict', runId, task: record.task, verdict, stepMode: job?.data.kind === 'start' ? job.data.stepMode : 'run' };
-    if ((await this.boss.send(RUN_QUEUE, data, { id: continueJobId(runId) })) === null) {
-      throw new InvalidOptionsError(`Run "${runId}" already has a verdict or a cancellation`);
+    const data: RunJobData = { kind: 'verdict', runId, task: submission.task, verdict, stepMode: submission.stepMode };
+    if ((await this.boss.send(runQueue(submission.agent), data, { id: continueJobId(runId) })) === null) {
+      throw new InvalidOptionsError(`Run "${runId}" already has a verdict`);
     }
   }
 
   /**
-   * Cancels `runId`: a running run's worker sees its job cancelled and ends the run `cancelled`
-   * (its step jobs with it); a queued or waiting run is ended `cancelled` by the next free worker.
-   * False when the run had already ended.
+   * Cancels `runId`: the worker holding it sees its job cancelled and ends the run `cancelled`
+   * (cancelling its step jobs); a queued or waiting run is ended `cancelled` by the next free
+   * worker of its agent. Resolves to false when the run had already ended.
    */
   async cancelRun(runId: string): Promise<boolean> {
-    const before = await this.getRun(runId);
-    if (!before) throw new InvalidOptionsError(`No run with id "${runId}" was submitted`);
-    if (before.result) return false;
+    const run = await this.getRun(runId);
+    if (!run) throw unknownRun(runId);
+    if (run.result) return false;
+    const queue = runQueue(run.agent);
     const jobs = [startJobId(runId), continueJobId(runId)];
-    await this.boss.cancel(RUN_QUEUE, jobs);
-    const held = (await Promise.all(jobs.map((id) => this.boss.getJobById(RUN_QUEUE, id)))).some((job) => job?.state === 'active');
-    // A job that was active when cancelled is ended by its worker; nobody holds a queued or waiting run, so a worker is asked to.
-    if (!held || before.state === 'awaiting-approval') {
-      const data: RunJobData = { kind: 'cancel', runId, task: before.task };
-      await this.boss.send(RUN_QUEUE, data, { id: cancelJobId(runId) });
+    await this.boss.cancel(queue, jobs);
+    const held = (await Promise.all(jobs.map((id) => this.boss.getJobById(queue, id)))).some((job) => job?.state === 'active');
+    // A job that was running when cancelled is ended by its worker; a queued or waiting run has no worker: one is asked to.
+    if (!held || run.state === 'awaiting-approval') {
+      const data: RunJobData = { kind: 'cancel', runId, task: run.task };
+      await this.boss.send(queue, data, { id: cancelJobId(runId) });
     }
     return true;
   }
 
-  /** Closes the connections (the runs go on on the workers). */
+  /** Closes the connections (the runs go on, on the workers). */
   async close(): Promise<void> {
     await this.boss.stop({ graceful: false, close: true });
-    await this.store.close();
+    await this.pool.end();
   }
 
-  private async startJob(runId: string) {
-    return this.boss.getJobById<RunJobData & { kind: 'start' }>(RUN_QUEUE, startJobId(runId));
+  private submission(task: string, { runId = crypto.randomUUID(), agent = DEFAULT_AGENT, approval = false, stepMode = 'run' }: SubmitOptions): Submission {
+    if (typeof task !== 'string' || task.trim() === '')
+      throw new InvalidOptionsError(`Expected \`task\` to be a non-empty string, got ${JSON.stringify(task)}`);
+    if (typeof runId !== 'string' || runId.trim() === '')
+      throw new InvalidOptionsError(`Expected \`runId\` to be a non-empty string, got ${JSON.stringify(runId)}`);
+    if (stepMode !== 'run' && stepMode !== 'steps')
+      throw new InvalidOptionsError(`Expected \`stepMode\` to be 'run' or 'steps', got ${JSON.stringify(stepMode)}`);
+    return { runId, agent: checkAgentName(agent), task: this.redact(task), stepMode, approval: approval === true };
+  }
+
+  private async ensureQueues(agent: string): Promise<void> {
+    if (this.queues.has(agent)) return;
+    await createAgentQueues(this.boss, this.settings, agent);
+    this.queues.add(agent);
   }
 }
+
+const alreadySubmitted = (runId: string) => new InvalidOptionsError(`A run with id "${runId}" was already submitted`);
+const unknownRun = (runId: string) => new InvalidOptionsError(`No run with id "${runId}" was submitted`);
 
 function stateOf(record: RunRecord): FleetRunState {
   if (record.result) return record.result.status;

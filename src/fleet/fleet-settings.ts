@@ -27,10 +27,19 @@ export interface FleetSettings {
   readonly pollingIntervalSeconds: number;
 }
 
-/** The queue run jobs (start, approve, reject, cancel) go to. */
-export const RUN_QUEUE = 'plan-execute-runs';
-/** The queue step jobs go to, in step mode. */
-export const STEP_QUEUE = 'plan-execute-steps';
+/** The agent a run goes to when `submitRun` names none. */
+export const DEFAULT_AGENT = 'default';
+
+/** The queue of `agent`'s run jobs (start, verdict, cancel): only workers that registered that agent take them. */
+export const runQueue = (agent: string) => `plan-execute-runs/${agent}`;
+/** The queue of `agent`'s step jobs, in step mode. */
+export const stepQueue = (agent: string) => `plan-execute-steps/${agent}`;
+
+/** InvalidOptionsError unless `agent` is a usable agent name: lower-case letters, digits and hyphens, at most 40. */
+export function checkAgentName(agent: unknown): string {
+  if (typeof agent === 'string' && /^[a-z0-9][a-z0-9-]{0,39}$/.test(agent)) return agent;
+  throw new InvalidOptionsError(`Expected an agent name of lower-case letters, digits and hyphens (at most 40), got ${JSON.stringify(agent)}`);
+}
 
 /** Defaults of FleetOptions: a dead worker's job is taken over after at most about 13 s. */
 export const FLEET_DEFAULTS = { schema: 'plan_execute_queue', heartbeatSeconds: 10, monitorIntervalSeconds: 2, pollingIntervalSeconds: 0.5 } as const;

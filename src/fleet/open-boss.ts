@@ -1,5 +1,5 @@
 import { PgBoss } from 'pg-boss';
-import { type FleetSettings, RUN_QUEUE, STEP_QUEUE } from './fleet-settings.ts';
+import { type FleetSettings, runQueue, stepQueue } from './fleet-settings.ts';
 
 /** Longest a run job may stay with one worker before pg-boss fails it (its cap: 24 h); a run that long is resumed by the retry. */
 const RUN_EXPIRE_SECONDS = 24 * 3600;
@@ -11,9 +11,9 @@ const STEP_RETRY_LIMIT = 1;
 const RETRY_DELAY_SECONDS = 1;
 
 /**
- * Starts a pg-boss instance on the fleet's database and makes sure both queues exist (pg-boss
- * installs its schema on first start). `supervise`: this instance is a worker's — it runs the
- * monitor that fails silent workers' jobs and listens for new jobs (a client needs neither).
+ * Starts a pg-boss instance on the fleet's database (pg-boss installs its schema on first start).
+ * `supervise`: this instance is a worker's — it runs the monitor that fails silent workers' jobs
+ * and listens for new jobs (a client needs neither).
  */
 export async function openBoss(settings: FleetSettings, { supervise }: { readonly supervise: boolean }): Promise<PgBoss> {
   const boss = new PgBoss({
@@ -28,8 +28,15 @@ export async function openBoss(settings: FleetSettings, { supervise }: { readonl
   // pg-boss reports a lost connection or a failed maintenance pass as 'error' events; an unheard 'error' would end the process.
   boss.on('error', () => {});
   await boss.start();
-  const common = { heartbeatSeconds: settings.heartbeatSeconds, retryDelay: RETRY_DELAY_SECONDS, notify: true };
-  await boss.createQueue(RUN_QUEUE, { ...common, retryLimit: RUN_RETRY_LIMIT, expireInSeconds: RUN_EXPIRE_SECONDS });
-  await boss.createQueue(STEP_QUEUE, { ...common, retryLimit: STEP_RETRY_LIMIT, expireInSeconds: RUN_EXPIRE_SECONDS });
   return boss;
+}
+
+/**
+ * Creates `agent`'s two queues when missing (a queue that exists keeps the settings it was created
+ * with: the heartbeat of the first worker or client that made it).
+ */
+export async function createAgentQueues(boss: PgBoss, settings: FleetSettings, agent: string): Promise<void> {
+  const common = { heartbeatSeconds: settings.heartbeatSeconds, retryDelay: RETRY_DELAY_SECONDS, notify: true };
+  await boss.createQueue(runQueue(agent), { ...common, retryLimit: RUN_RETRY_LIMIT, expireInSeconds: RUN_EXPIRE_SECONDS });
+  await boss.createQueue(stepQueue(agent), { ...common, retryLimit: STEP_RETRY_LIMIT, expireInSeconds: RUN_EXPIRE_SECONDS });
 }

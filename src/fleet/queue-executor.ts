@@ -3,7 +3,6 @@ import { ERROR_CODES, PlanExecuteError, type PlanExecuteErrorCode } from '../eng
 import type { PlanStep } from '../engine/plan-schema.ts';
 import type { Executor, StepReply, StepRequest } from '../engine/ports.ts';
 import { sleep } from '../engine/retry-delay.ts';
-import { STEP_QUEUE } from './fleet-settings.ts';
 import { stepJobId } from './job-ids.ts';
 
 /** A step job's data: the step request without its signal (the worker brings its own). */
@@ -21,6 +20,8 @@ const STEP_POLL_MS = 50;
 /** What a queue-backed executor needs. */
 export interface QueueExecutorOptions {
   readonly boss: PgBoss;
+  /** The agent's step queue. */
+  readonly queue: string;
   readonly runId: string;
   /** Runs the steps `keepLocal` keeps on this worker. */
   readonly local: Executor;
@@ -46,19 +47,19 @@ export function queueExecutor(options: QueueExecutorOptions): Executor {
       const { abortSignal, ...rest } = request;
       const id = stepJobId(options.runId, request.step.id, request.attempt);
       const data: StepJobData = options.redact({ runId: options.runId, request: rest });
-      await options.boss.send(STEP_QUEUE, data, { id, expireInSeconds: options.expireInSeconds });
-      return awaitReply(options.boss, id, abortSignal);
+      await options.boss.send(options.queue, data, { id, expireInSeconds: options.expireInSeconds });
+      return awaitReply(options.boss, options.queue, id, abortSignal);
     },
   };
 }
 
-async function awaitReply(boss: PgBoss, id: string, signal: AbortSignal): Promise<StepReply> {
+async function awaitReply(boss: PgBoss, queue: string, id: string, signal: AbortSignal): Promise<StepReply> {
   for (;;) {
     if (signal.aborted) {
-      await boss.cancel(STEP_QUEUE, id).catch(() => undefined);
+      await boss.cancel(queue, id).catch(() => undefined);
       throw signal.reason;
     }
-    const job = await boss.getJobById(STEP_QUEUE, id);
+    const job = await boss.getJobById(queue, id);
     if (job?.state === 'completed') return replyOf(job.output as StepJobOutput);
     if (!job || job.state === 'failed' || job.state === 'cancelled') {
       // Failed: the worker died twice (pg-boss retried once); the engine's retry policy decides with a new attempt.

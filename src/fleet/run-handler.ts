@@ -7,8 +7,7 @@ import { RunContext } from '../engine/run-context.ts';
 import type { ResumeInput, RunRoles } from '../engine/run-input.ts';
 import { driveRun, resumePlan } from '../engine/run-plan.ts';
 import type { PostgresRunStore } from '../storage/postgres-run-store.ts';
-import type { FleetSettings } from './fleet-settings.ts';
-import { RUN_QUEUE } from './fleet-settings.ts';
+import { type FleetSettings, runQueue, stepQueue } from './fleet-settings.ts';
 import { queueExecutor } from './queue-executor.ts';
 import type { RunJobData } from './run-jobs.ts';
 import { createRedactor } from '../engine/redact.ts';
@@ -16,6 +15,8 @@ import { createRedactor } from '../engine/redact.ts';
 /** What a worker's run jobs need. */
 export interface RunHandlerContext {
   readonly boss: PgBoss;
+  /** The agent whose queues these jobs come from. */
+  readonly agent: string;
   readonly store: PostgresRunStore;
   readonly settings: FleetSettings;
   /** A run's roles, its signal and listener in. */
@@ -36,7 +37,7 @@ type PlanRunResultStatus = Awaited<ReturnType<typeof finishRun>>['status'];
  */
 export async function handleRunJob(job: Job<RunJobData>, context: RunHandlerContext): Promise<RunJobOutcome> {
   const controller = new AbortController();
-  const watch = watchCancellation(job, context.boss, controller);
+  const watch = watchCancellation(job, context.boss, runQueue(context.agent), controller);
   try {
     const input = await runInput(job.data, context, controller.signal);
     if (job.data.kind === 'cancel') return await cancelStored(input, job.data.task);
@@ -57,6 +58,7 @@ async function runInput(data: RunJobData, context: RunHandlerContext, signal: Ab
     data.kind !== 'cancel' && data.stepMode === 'steps'
       ? queueExecutor({
           boss: context.boss,
+          queue: stepQueue(context.agent),
           runId: data.runId,
           local: roles.executor,
           keepLocal: context.keepLocal,
@@ -117,9 +119,9 @@ async function cancelStored(input: ResumeInput, task: string): Promise<RunJobOut
  * worker no longer holds the job: cancelled, or given to another worker after a silence. Only the
  * first ends the run; the second leaves it to the lease (this worker's next checkpoint is refused).
  */
-function watchCancellation(job: Job<RunJobData>, boss: PgBoss, controller: AbortController): () => void {
+function watchCancellation(job: Job<RunJobData>, boss: PgBoss, queue: string, controller: AbortController): () => void {
   const onAbort = async () => {
-    const current = await boss.getJobById(RUN_QUEUE, job.id).catch(() => null);
+    const current = await boss.getJobById(queue, job.id).catch(() => null);
     if (current?.state === 'cancelled') controller.abort(new RunCancelledError());
   };
   job.signal.addEventListener('abort', onAbort, { once: true });

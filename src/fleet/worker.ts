@@ -1,29 +1,39 @@
 import { hostname } from 'node:os';
-import type { Job } from 'pg-boss';
+import type { Job, PgBoss } from 'pg-boss';
 import { InvalidOptionsError } from '../engine/errors.ts';
 import type { PlanRunEvent } from '../engine/events.ts';
 import type { PlanStep } from '../engine/plan-schema.ts';
 import { createRedactor } from '../engine/redact.ts';
-import type { PlanAndExecute } from '../plan-and-execute.ts';
+import type { RunRoles } from '../engine/run-input.ts';
 import { PostgresRunStore } from '../storage/postgres-run-store.ts';
-import { type FleetOptions, resolveFleetSettings, RUN_QUEUE, STEP_QUEUE } from './fleet-settings.ts';
-import { openBoss } from './open-boss.ts';
-import { handleRunJob } from './run-handler.ts';
+import { checkAgentName, type FleetOptions, type FleetSettings, resolveFleetSettings, runQueue, stepQueue } from './fleet-settings.ts';
+import { createAgentQueues, openBoss } from './open-boss.ts';
+import type { StepJobData } from './queue-executor.ts';
+import { handleRunJob, type RunHandlerContext } from './run-handler.ts';
 import type { RunJobData } from './run-jobs.ts';
 import { handleStepJob } from './step-handler.ts';
-import type { StepJobData } from './queue-executor.ts';
+
+/** What a worker runs runs with: a `PlanAndExecute` is one (anything that gives a run's roles, tools and settings). */
+export interface FleetAgent {
+  /** The roles, tools, settings and hooks of one run. */
+  runRoles(hooks?: { readonly abortSignal?: AbortSignal | undefined; readonly onEvent?: ((event: PlanRunEvent) => void) | undefined }): Promise<RunRoles>;
+}
 
 /** Options of `startWorker`. */
 export interface WorkerOptions extends FleetOptions {
-  /** The agent whose planner, executor, synthesizer, tools and settings the runs use (its own `store` is not used: the fleet's is). */
-  readonly agent: PlanAndExecute;
-  /** Runs this worker drives at once. @default 2 */
+  /**
+   * The agents this worker does runs for, by the name `submitRun` gives as `agent` (a
+   * `PlanAndExecute` each; its own `store` is not used: the fleet's is). `default` takes runs
+   * submitted without one.
+   */
+  readonly agents: Readonly<Record<string, FleetAgent>>;
+  /** Runs this worker drives at once, per agent. @default 2 */
   readonly concurrency?: number | undefined;
-  /** Step jobs this worker executes at once (step mode). @default 4 */
+  /** Step jobs this worker executes at once, per agent (step mode). @default 4 */
   readonly stepConcurrency?: number | undefined;
   /** Steps of step-mode runs kept on the run's own worker, for tools that share its local workspace. @default none */
   readonly keepLocal?: ((step: PlanStep) => boolean) | undefined;
-  /** Receives one line per job taken and finished. @default none */
+  /** Receives one line per job done (and one when ready and when stopped). @default none */
   readonly log?: ((line: string) => void) | undefined;
   /** Receives the events of the runs this worker drives. */
   readonly onEvent?: ((event: PlanRunEvent) => void) | undefined;
@@ -39,62 +49,80 @@ export interface FleetWorker {
   stop(): Promise<void>;
 }
 
+interface WorkerParts {
+  readonly boss: PgBoss;
+  readonly store: PostgresRunStore;
+  readonly settings: FleetSettings;
+  readonly options: WorkerOptions;
+  readonly line: (text: string) => void;
+}
+
 /**
- * Starts a worker: takes run jobs (and, in step mode, step jobs) from the fleet's queues and does
- * them with `agent`, until `stop()`. Run jobs heartbeat every half `heartbeatSeconds`; when a
- * worker dies or freezes, pg-boss gives its jobs to another worker after one silent heartbeat.
+ * Starts a worker: takes the run jobs (and, in step mode, the step jobs) of its agents from the
+ * fleet's queues and does them, until `stop()`. Jobs heartbeat every second; when a worker dies or
+ * freezes, pg-boss gives its jobs to another worker after `heartbeatSeconds` of silence, and the
+ * run resumes from its last checkpoint.
  * @example
- * const worker = await startWorker({ connectionString: process.env.DATABASE_URL!, agent, concurrency: 4 });
+ * const worker = await startWorker({ connectionString: process.env.DATABASE_URL!, agents: { default: agent } });
  * process.once('SIGTERM', () => void worker.stop());
  */
 export async function startWorker(options: WorkerOptions): Promise<FleetWorker> {
   const settings = resolveFleetSettings(options);
+  const names = Object.keys(options.agents ?? {}).map(checkAgentName);
+  if (names.length === 0) throw new InvalidOptionsError('Expected `agents` to name at least one agent, e.g. { default: agent }');
   const concurrency = positive('concurrency', options.concurrency ?? 2);
   const stepConcurrency = positive('stepConcurrency', options.stepConcurrency ?? 4);
-  const { agent, log = () => {}, stopTimeoutMs = 30_000 } = options;
   const id = `${hostname()}:${process.pid}`;
   const boss = await openBoss(settings, { supervise: true });
   const store = new PostgresRunStore({ connectionString: settings.connectionString });
-  const stepRoles = await agent.runRoles();
-  const redact = createRedactor({ extra: stepRoles.settings.redact });
-  const polling = { pollingIntervalSeconds: settings.pollingIntervalSeconds, heartbeatRefreshSeconds: 1 };
-  const runContext = {
-    boss,
-    store,
-    settings,
-    keepLocal: options.keepLocal,
-    onEvent: options.onEvent,
-    roles: (abortSignal: AbortSignal, onEvent?: (event: PlanRunEvent) => void) => agent.runRoles({ abortSignal, onEvent }),
-  };
-  const line = (text: string) => log(redact(`${new Date().toISOString()} worker ${id} ${text}`));
-  await boss.work<RunJobData>(RUN_QUEUE, { ...polling, localConcurrency: concurrency }, async ([job]) =>
-    logged(line, describeRun(job!), async () => {
-      const outcome = await handleRunJob(job!, runContext);
-      return { outcome, value: outcome };
-    }),
-  );
-  await boss.work<StepJobData, unknown, { transactional: true; localConcurrency: number; pollingIntervalSeconds: number; heartbeatRefreshSeconds: number }>(
-    STEP_QUEUE,
-    { ...polling, transactional: true, localConcurrency: stepConcurrency },
-    async ([job]) =>
-      logged(line, `step ${job!.data.runId}/${job!.data.request.step.id}#${job!.data.request.attempt}`, async () => {
-        const output = await handleStepJob(job!, stepRoles.executor, redact);
-        return { outcome: 'reply' in output ? (output.reply.value.success ? 'done' : 'failed') : `error: ${output.error.message}`, value: output };
-      }),
-  );
-  line(`ready (runs ${concurrency}, steps ${stepConcurrency})`);
+  const redactLine = createRedactor({ env: process.env });
+  const line = (text: string) => options.log?.(redactLine(`${new Date().toISOString()} worker ${id} ${text}`));
+  for (const name of names) {
+    await workAgent({ boss, store, settings, options, line }, name, options.agents[name]!, { concurrency, stepConcurrency });
+  }
+  line(`ready: agents ${names.join(', ')}; runs ${concurrency}, steps ${stepConcurrency} at once per agent`);
   return {
     id,
     async stop() {
-      await boss.stop({ graceful: true, timeout: stopTimeoutMs, close: true });
+      await boss.stop({ graceful: true, timeout: options.stopTimeoutMs ?? 30_000, close: true });
       await store.close();
       line('stopped');
     },
   };
 }
 
-function describeRun(job: Job<RunJobData>): string {
-  return `run ${job.data.runId} ${job.data.kind}${job.retryCount > 0 ? ` (retry ${job.retryCount})` : ''}`;
+async function workAgent(parts: WorkerParts, name: string, agent: FleetAgent, limits: { concurrency: number; stepConcurrency: number }): Promise<void> {
+  const { boss, settings, options, line } = parts;
+  await createAgentQueues(boss, settings, name);
+  const stepRoles = await agent.runRoles();
+  const redact = createRedactor({ extra: stepRoles.settings.redact });
+  const polling = { pollingIntervalSeconds: settings.pollingIntervalSeconds, heartbeatRefreshSeconds: 1 };
+  const context: RunHandlerContext = {
+    boss,
+    agent: name,
+    store: parts.store,
+    settings,
+    keepLocal: options.keepLocal,
+    onEvent: options.onEvent,
+    roles: (abortSignal, onEvent) => agent.runRoles({ abortSignal, onEvent }),
+  };
+  await boss.work<RunJobData>(runQueue(name), { ...polling, localConcurrency: limits.concurrency }, async ([job]) =>
+    logged(line, describeRun(name, job!), async () => {
+      const outcome = await handleRunJob(job!, context);
+      return { outcome, value: outcome };
+    }),
+  );
+  const stepOptions = { ...polling, transactional: true, localConcurrency: limits.stepConcurrency } as const;
+  await boss.work<StepJobData, unknown, typeof stepOptions>(stepQueue(name), stepOptions, async ([job]) =>
+    logged(line, `${name} step ${job!.data.runId}/${job!.data.request.step.id}#${job!.data.request.attempt}`, async () => {
+      const output = await handleStepJob(job!, stepRoles.executor, redact);
+      return { outcome: 'reply' in output ? (output.reply.value.success ? 'done' : 'failed') : `error: ${output.error.message}`, value: output };
+    }),
+  );
+}
+
+function describeRun(agent: string, job: Job<RunJobData>): string {
+  return `${agent} run ${job.data.runId} ${job.data.kind}${job.retryCount > 0 ? ` (retry ${job.retryCount})` : ''}`;
 }
 
 /** Runs one job, logging one line when it ends: what it was, how it ended, how long it took. */
@@ -111,7 +139,8 @@ async function logged<T>(line: (text: string) => void, what: string, work: () =>
 }
 
 function positive(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1 || value > 1000)
+  if (!Number.isInteger(value) || value < 1 || value > 1000) {
     throw new InvalidOptionsError(`Expected \`${name}\` to be an integer from 1 to 1000, got ${String(value)}`);
+  }
   return value;
 }

@@ -137,7 +137,7 @@ describe('the packed package, installed into a new app', () => {
     expect([appRun.code, appRun.stderr]).toEqual([0, '']);
     const summary = JSON.parse(appRun.stdout);
     const dist = join(app, 'node_modules/mastra-plan-execute/dist');
-    const entries = ['', 'testing/', 'examples/release-checklist/', 'examples/adoption-report/', 'examples/python-scaffold/'];
+    const entries = ['', 'testing/', 'fleet/', 'examples/release-checklist/', 'examples/adoption-report/', 'examples/python-scaffold/'];
     expect(summary.resolved).toEqual(entries.map((entry) => `file://${dist}/${entry}index.js`));
     expect(summary.greet).toEqual({ status: 'completed', finalOutput: 'Hello from the packed package.', plan: [['greet', 'done', 'hello']] });
     expect(summary.release).toEqual({ status: 'succeeded', replanned: true, steps: RELEASE_STEPS });
@@ -149,6 +149,10 @@ describe('the packed package, installed into a new app', () => {
     expect(summary.corpus).toEqual({ dir: `${dist}/examples/adoption-report/corpus/`, documents });
     expect(summary.scaffold).toEqual({ runPythonScaffold: 'function', commands: ['python3', '.venv/bin/python', 'mkdir', 'ls'] });
     expect(summary.invalidOptions).toEqual({ code: 'INVALID_OPTIONS', isCode: true, isClass: true });
+    expect(summary.fleet).toEqual({
+      defaults: { schema: 'plan_execute_queue', heartbeatSeconds: 10, monitorIntervalSeconds: 2, pollingIntervalSeconds: 0.5 },
+      startWorker: 'function',
+    });
   });
 
   it('installs the plan-execute bin, which releases as the in-repo CLI does and prints the version', async () => {
