@@ -9,10 +9,11 @@ export const MIN_SECRET_LENGTH = 8;
 
 /**
  * Names of environment variables whose values are secret: a `_KEY`, `_TOKEN`, `_SECRET`,
- * `_PASS`, `_PWD`, `_CREDENTIAL(S)`, `_AUTH` suffix (or the bare word), or `PASSWORD`, `PASSWD`,
- * `SECRET`, `API_KEY`, `APIKEY`, `ACCESS_KEY`, `PRIVATE_KEY` anywhere in the name.
+ * `_PASS`, `_CREDENTIAL(S)`, `_AUTH` suffix (or the bare word), a `_PWD` suffix (not the bare
+ * word: the shell's `PWD` is the working directory), or `PASSWORD`, `PASSWD`, `SECRET`,
+ * `API_KEY`, `APIKEY`, `ACCESS_KEY`, `PRIVATE_KEY` anywhere in the name.
  */
-const SECRET_SUFFIX = /(?:^|_)(?:KEY|TOKEN|SECRET|PASS|PWD|CREDENTIALS?|AUTH)$/i;
+const SECRET_SUFFIX = /(?:^|_)(?:KEY|TOKEN|SECRET|PASS|CREDENTIALS?|AUTH)$|_PWD$/i;
 const SECRET_WORD = /PASSWORD|PASSWD|SECRET|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY/i;
 
 /** Whether an environment variable's name says its value is secret. */

@@ -43,6 +43,10 @@ describe('createRedactor', () => {
     ['HOME', false],
     ['KEYBOARD_LAYOUT', false],
     ['PLANNER_MODEL', false],
+    ['DB_PWD', true],
+    // The shell's working directory, not a password: redacting it shredded every path under it.
+    ['PWD', false],
+    ['OLDPWD', false],
   ])('treats %s as secret: %s', (name, secret) => {
     expect(isSecretName(name)).toBe(secret);
   });
