@@ -7,9 +7,10 @@ import type { PlanRunResult } from '../engine/result.ts';
 import { sleep } from '../engine/retry-delay.ts';
 import type { RunRecord } from '../engine/run-store.ts';
 import { PostgresRunStore } from '../storage/postgres-run-store.ts';
-import { checkAgentName, DEFAULT_AGENT, type FleetOptions, type FleetSettings, resolveFleetSettings, runQueue } from './fleet-settings.ts';
+import { checkAgentName, DEFAULT_AGENT, type FleetOptions, type FleetSettings, resolveFleetSettings, runQueue, stepQueue } from './fleet-settings.ts';
 import { cancelJobId, continueJobId, startJobId } from './job-ids.ts';
 import { createAgentQueues, openBoss } from './open-boss.ts';
+import type { StepJobData } from './queue-executor.ts';
 import type { FleetStepMode, RunJobData } from './run-jobs.ts';
 import { createSubmissionsTable, insertSubmission, loadSubmission, type Submission } from './submissions.ts';
 
@@ -68,6 +69,7 @@ const WAIT_DEFAULTS = { timeoutMs: 600_000, pollMs: 250 } as const;
  */
 export class FleetClient {
   private readonly queues = new Set<string>();
+  private closed = false;
 
   private constructor(
     private readonly boss: PgBoss,
@@ -130,9 +132,11 @@ export class FleetClient {
     return { ...base, state: stateOf(record), steps: stepsOf(record), result: record.result };
   }
 
-  /** Waits until `runId` has ended and resolves to its result; InvalidOptionsError for an unknown run, and after `timeoutMs` (the run goes on). */
-  async waitForRun(runId: string, options: WaitOptions = {}): Promise<PlanRunResult> {
-    const { timeoutMs, pollMs } = { ...WAIT_DEFAULTS, ...options };
+  /** Waits until `runId` has ended and resolves to its result; InvalidOptionsError for an unknown run or a bad option, and after `timeoutMs` (the run goes on). */
+  async waitForRun(runId: string, { timeoutMs = WAIT_DEFAULTS.timeoutMs, pollMs = WAIT_DEFAULTS.pollMs }: WaitOptions = {}): Promise<PlanRunResult> {
+    // Defaults in the destructuring: a spread would let `{ pollMs: undefined }` through, and NaN never times out.
+    if (!(timeoutMs >= 0)) throw new InvalidOptionsError(`Expected \`timeoutMs\` to be a number from 0 and up, got ${String(timeoutMs)}`);
+    if (!(pollMs >= 1 && pollMs <= 60_000)) throw new InvalidOptionsError(`Expected \`pollMs\` to be a number from 1 to 60000, got ${String(pollMs)}`);
     const giveUpAt = Date.now() + timeoutMs;
     for (;;) {
       const run = await this.getRun(runId);
@@ -146,7 +150,7 @@ export class FleetClient {
   /**
    * Gives the verdict on a run waiting for approval: true approves the plan, an edited plan
    * replaces it (validated by the worker), false rejects the run. A worker carries the run on.
-   * InvalidOptionsError when the run does not wait for approval or already has a verdict.
+   * InvalidOptionsError when the run does not wait for approval, already has a verdict, or was cancelled.
    */
   async approveRun(runId: string, verdict: boolean | Plan = true): Promise<void> {
     const [submission, record] = await Promise.all([loadSubmission(this.pool, runId), this.store.load(runId)]);
@@ -154,8 +158,12 @@ export class FleetClient {
     if (record?.status !== 'running' || !record.awaitingApproval) {
       throw new InvalidOptionsError(`Run "${runId}" does not wait for approval (state: ${record ? stateOf(record) : 'queued'})`);
     }
-    const data: RunJobData = { kind: 'verdict', runId, task: submission.task, verdict, stepMode: submission.stepMode };
-    if ((await this.boss.send(runQueue(submission.agent), data, { id: continueJobId(runId) })) === null) {
+    const queue = runQueue(submission.agent);
+    // A cancelled run still waits until a worker ends it: a verdict now would race that worker (it loses: see run-handler).
+    if (await this.boss.getJobById(queue, cancelJobId(runId))) throw new InvalidOptionsError(`Run "${runId}" was cancelled`);
+    // An edited plan is stored in the job like the task: without the secrets.
+    const data: RunJobData = { kind: 'verdict', runId, task: submission.task, verdict: this.redact(verdict), stepMode: submission.stepMode };
+    if ((await this.boss.send(queue, data, { id: continueJobId(runId) })) === null) {
       throw new InvalidOptionsError(`Run "${runId}" already has a verdict`);
     }
   }
@@ -170,19 +178,22 @@ export class FleetClient {
     if (!run) throw unknownRun(runId);
     if (run.result) return false;
     const queue = runQueue(run.agent);
-    const jobs = [startJobId(runId), continueJobId(runId)];
-    await this.boss.cancel(queue, jobs);
-    const held = (await Promise.all(jobs.map((id) => this.boss.getJobById(queue, id)))).some((job) => job?.state === 'active');
-    // A job that was running when cancelled is ended by its worker; a queued or waiting run has no worker: one is asked to.
-    if (!held || run.state === 'awaiting-approval') {
-      const data: RunJobData = { kind: 'cancel', runId, task: run.task };
-      await this.boss.send(queue, data, { id: cancelJobId(runId) });
-    }
+    await this.boss.cancel(queue, [startJobId(runId), continueJobId(runId)]);
+    // Its step jobs too: a live holder would cancel them on its abort, a dead one cannot.
+    const steps = await this.boss.findJobs<StepJobData>(stepQueue(run.agent), { data: { runId } });
+    const open = steps.filter((job) => job.state === 'created' || job.state === 'retry' || job.state === 'active').map((job) => job.id);
+    if (open.length > 0) await this.boss.cancel(stepQueue(run.agent), open);
+    // Always, even for a run a worker holds: that worker may be dead (its job, now cancelled, would never be retried).
+    // A live holder ends the run itself within a heartbeat; the cancel job then finds it ended.
+    const data: RunJobData = { kind: 'cancel', runId, task: run.task };
+    await this.boss.send(queue, data, { id: cancelJobId(runId) });
     return true;
   }
 
-  /** Closes the connections (the runs go on, on the workers). */
+  /** Closes the connections (the runs go on, on the workers); a second call does nothing. */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     await this.boss.stop({ graceful: false, close: true });
     await this.pool.end();
   }

@@ -10,15 +10,27 @@ const STEP_RETRY_LIMIT = 1;
 /** Pause before a failed job is offered again, in seconds. */
 const RETRY_DELAY_SECONDS = 1;
 
-/**
- * Starts a pg-boss instance on the fleet's database (pg-boss installs its schema on first start).
- * `supervise`: this instance is a worker's — it runs the monitor that fails silent workers' jobs
- * and listens for new jobs (a client needs neither).
- */
-export async function openBoss(settings: FleetSettings, { supervise }: { readonly supervise: boolean }): Promise<PgBoss> {
+/** Connections of a pg-boss instance for its own work (fetches, heartbeats, the monitor, job lookups): pg-boss's default pool. */
+const BOSS_CONNECTIONS = 10;
+
+/** How a pg-boss instance is opened. */
+export interface OpenBossOptions {
+  /** This instance is a worker's: it runs the monitor that fails silent workers' jobs and listens for new jobs (a client needs neither). */
+  readonly supervise: boolean;
+  /**
+   * Connections held for a whole job: a transactional step job keeps one from its start to its
+   * completion. Added to the pool, so heartbeats and fetches never wait behind running steps
+   * (a starved heartbeat makes a live worker's jobs look dead). @default 0
+   */
+  readonly heldConnections?: number | undefined;
+}
+
+/** Starts a pg-boss instance on the fleet's database (pg-boss installs its schema on first start). */
+export async function openBoss(settings: FleetSettings, { supervise, heldConnections = 0 }: OpenBossOptions): Promise<PgBoss> {
   const boss = new PgBoss({
     connectionString: settings.connectionString,
     schema: settings.schema,
+    max: BOSS_CONNECTIONS + heldConnections,
     supervise,
     monitorIntervalSeconds: settings.monitorIntervalSeconds,
     superviseIntervalSeconds: settings.monitorIntervalSeconds,

@@ -31,6 +31,12 @@ export interface QueueExecutorOptions {
   readonly redact: <T>(value: T) => T;
   /** The job's time limit, in seconds (the step's own time limit, or the run's). */
   readonly expireInSeconds: number;
+  /**
+   * Called when a step job is found cancelled while the step's own signal is not aborted: only
+   * `cancelRun` does that, so the run is being cancelled (its own job's cancellation reaches this
+   * worker a heartbeat later). The caller aborts the run, so the step ends cancelled, not retried.
+   */
+  readonly onCancelled: () => void;
 }
 
 /**
@@ -48,12 +54,12 @@ export function queueExecutor(options: QueueExecutorOptions): Executor {
       const id = stepJobId(options.runId, request.step.id, request.attempt);
       const data: StepJobData = options.redact({ runId: options.runId, request: rest });
       await options.boss.send(options.queue, data, { id, expireInSeconds: options.expireInSeconds });
-      return awaitReply(options.boss, options.queue, id, abortSignal);
+      return awaitReply(options, id, abortSignal);
     },
   };
 }
 
-async function awaitReply(boss: PgBoss, queue: string, id: string, signal: AbortSignal): Promise<StepReply> {
+async function awaitReply({ boss, queue, onCancelled }: QueueExecutorOptions, id: string, signal: AbortSignal): Promise<StepReply> {
   for (;;) {
     if (signal.aborted) {
       await boss.cancel(queue, id).catch(() => undefined);
@@ -61,6 +67,7 @@ async function awaitReply(boss: PgBoss, queue: string, id: string, signal: Abort
     }
     const job = await boss.getJobById(queue, id);
     if (job?.state === 'completed') return replyOf(job.output as StepJobOutput);
+    if (job?.state === 'cancelled') onCancelled();
     if (!job || job.state === 'failed' || job.state === 'cancelled') {
       // Failed: the worker died twice (pg-boss retried once); the engine's retry policy decides with a new attempt.
       throw new Error(`The step job ${id} ended ${job?.state ?? 'missing'}${job?.state === 'failed' ? `: ${failureMessage(job.output)}` : ''}`);

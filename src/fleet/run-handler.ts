@@ -3,11 +3,13 @@ import { InvalidOptionsError, isPlanExecuteError, RunCancelledError } from '../e
 import { approveRun, finishRun, loadRun, planRun, releaseRun, startRun } from '../engine/phases.ts';
 import type { Plan, PlanStep } from '../engine/plan-schema.ts';
 import type { PlanRunEvent } from '../engine/events.ts';
+import type { PlanRunResult } from '../engine/result.ts';
 import { RunContext } from '../engine/run-context.ts';
 import type { ResumeInput, RunRoles } from '../engine/run-input.ts';
 import { driveRun, resumePlan } from '../engine/run-plan.ts';
 import type { PostgresRunStore } from '../storage/postgres-run-store.ts';
 import { type FleetSettings, runQueue, stepQueue } from './fleet-settings.ts';
+import { cancelJobId } from './job-ids.ts';
 import { queueExecutor } from './queue-executor.ts';
 import type { RunJobData } from './run-jobs.ts';
 import { createRedactor } from '../engine/redact.ts';
@@ -26,7 +28,7 @@ export interface RunHandlerContext {
 }
 
 /** What a run job ended with, for the worker's log line. */
-export type RunJobOutcome = 'awaiting-approval' | 'already-ended' | 'nothing-to-do' | PlanRunResultStatus;
+export type RunJobOutcome = 'awaiting-approval' | 'already-ended' | 'nothing-to-do' | 'lost' | PlanRunResultStatus;
 type PlanRunResultStatus = Awaited<ReturnType<typeof finishRun>>['status'];
 
 /**
@@ -39,8 +41,10 @@ export async function handleRunJob(job: Job<RunJobData>, context: RunHandlerCont
   const controller = new AbortController();
   const watch = watchCancellation(job, context.boss, runQueue(context.agent), controller);
   try {
-    const input = await runInput(job.data, context, controller.signal);
-    if (job.data.kind === 'cancel') return await cancelStored(input, job.data.task);
+    const input = await runInput(job.data, context, controller);
+    if (job.data.kind === 'cancel' || (job.data.kind === 'verdict' && (await isCancelled(context, job.data.runId)))) {
+      return await cancelStored(input, job.data.task);
+    }
     if (job.data.kind === 'verdict') return await applyVerdict(input, job.data.verdict);
     return await startOrResume(input, job.data.task, job.data.approval);
   } finally {
@@ -48,8 +52,16 @@ export async function handleRunJob(job: Job<RunJobData>, context: RunHandlerCont
   }
 }
 
-async function runInput(data: RunJobData, context: RunHandlerContext, signal: AbortSignal): Promise<ResumeInput> {
-  const roles = await context.roles(signal, context.onEvent);
+/**
+ * Whether `cancelRun` asked for the run's end. A verdict sent while a cancel was under way (both
+ * checked the run as waiting) would otherwise run the plan if its job were taken first.
+ */
+async function isCancelled(context: RunHandlerContext, runId: string): Promise<boolean> {
+  return (await context.boss.getJobById(runQueue(context.agent), cancelJobId(runId))) !== null;
+}
+
+async function runInput(data: RunJobData, context: RunHandlerContext, controller: AbortController): Promise<ResumeInput> {
+  const roles = await context.roles(controller.signal, context.onEvent);
   const heartbeatMs = context.settings.heartbeatSeconds * 1000;
   // One heartbeat of lease, renewed every third of it; a taker waits one more heartbeat for a frozen holder's lease to run out.
   const settings = { ...roles.settings, leaseMs: heartbeatMs, leaseWaitMs: 2 * heartbeatMs, approvePlan: undefined };
@@ -64,6 +76,7 @@ async function runInput(data: RunJobData, context: RunHandlerContext, signal: Ab
           keepLocal: context.keepLocal,
           redact: createRedactor({ extra: settings.redact }),
           expireInSeconds: Math.min(stepSeconds, 24 * 3600),
+          onCancelled: () => controller.abort(new RunCancelledError()),
         })
       : roles.executor;
   return { ...roles, settings, executor, store: context.store, runId: data.runId };
@@ -74,15 +87,15 @@ async function startOrResume(input: ResumeInput, task: string, approval: boolean
   if (record?.result) return 'already-ended';
   if (record?.awaitingApproval) return 'awaiting-approval';
   if (!approval || record?.snapshot) {
-    if (!record) return (await driveRun(await startRun({ ...input, task }))).status;
-    return (await resumePlan(input)).status;
+    if (!record) return outcomeOf(await driveRun(await startRun({ ...input, task })));
+    return outcomeOf(await resumePlan(input));
   }
   const context = record ? await loadRun(input) : await startRun({ ...input, task });
   if (!(context instanceof RunContext)) return 'already-ended';
   try {
     await planRun(context);
   } catch (error) {
-    return (await finishRun(context, error)).status;
+    return outcomeOf(await finishRun(context, error));
   }
   await releaseRun(context);
   return 'awaiting-approval';
@@ -95,10 +108,10 @@ async function applyVerdict(input: ResumeInput, verdict: boolean | Plan): Promis
     try {
       await approveRun(context, verdict);
     } catch (error) {
-      return (await finishRun(context, error)).status;
+      return outcomeOf(await finishRun(context, error));
     }
   }
-  return (await driveRun(context)).status;
+  return outcomeOf(await driveRun(context));
 }
 
 async function cancelStored(input: ResumeInput, task: string): Promise<RunJobOutcome> {
@@ -111,7 +124,7 @@ async function cancelStored(input: ResumeInput, task: string): Promise<RunJobOut
     if (context === null) throw new InvalidOptionsError(`Run "${input.runId}" could not be opened to cancel it`);
     return 'already-ended';
   }
-  return (await finishRun(context, new RunCancelledError())).status;
+  return outcomeOf(await finishRun(context, new RunCancelledError()));
 }
 
 /**
@@ -126,4 +139,13 @@ function watchCancellation(job: Job<RunJobData>, boss: PgBoss, queue: string, co
   };
   job.signal.addEventListener('abort', onAbort, { once: true });
   return () => job.signal.removeEventListener('abort', onAbort);
+}
+
+/**
+ * How a run this worker drove ended, for its log: `lost` when its checkpoints were refused
+ * (RUN_LOCKED) because another worker took the run over; that result was not stored, the other
+ * worker's stands.
+ */
+function outcomeOf(result: PlanRunResult): RunJobOutcome {
+  return result.error?.code === 'RUN_LOCKED' ? 'lost' : result.status;
 }

@@ -31,8 +31,8 @@ export interface WorkerOptions extends FleetOptions {
   readonly concurrency?: number | undefined;
   /** Step jobs this worker executes at once, per agent (step mode). @default 4 */
   readonly stepConcurrency?: number | undefined;
-  /** Steps of step-mode runs kept on the run's own worker, for tools that share its local workspace. @default none */
-  readonly keepLocal?: ((step: PlanStep) => boolean) | undefined;
+  /** Steps of step-mode runs kept on the run's own worker, for tools that share its local workspace; `agent` is the run's agent. @default none */
+  readonly keepLocal?: ((step: PlanStep, agent: string) => boolean) | undefined;
   /** Receives one line per job done (and one when ready and when stopped). @default none */
   readonly log?: ((line: string) => void) | undefined;
   /** Receives the events of the runs this worker drives. */
@@ -73,19 +73,29 @@ export async function startWorker(options: WorkerOptions): Promise<FleetWorker> 
   const concurrency = positive('concurrency', options.concurrency ?? 2);
   const stepConcurrency = positive('stepConcurrency', options.stepConcurrency ?? 4);
   const id = `${hostname()}:${process.pid}`;
-  const boss = await openBoss(settings, { supervise: true });
+  // Each running step job holds a connection for its transaction: one per step slot of each agent.
+  const boss = await openBoss(settings, { supervise: true, heldConnections: names.length * stepConcurrency });
   const store = new PostgresRunStore({ connectionString: settings.connectionString });
   const redactLine = createRedactor({ env: process.env });
   const line = (text: string) => options.log?.(redactLine(`${new Date().toISOString()} worker ${id} ${text}`));
-  for (const name of names) {
-    await workAgent({ boss, store, settings, options, line }, name, options.agents[name]!, { concurrency, stepConcurrency });
+  const close = async () => {
+    await boss.stop({ graceful: true, timeout: options.stopTimeoutMs ?? 30_000, close: true });
+    await store.close();
+  };
+  try {
+    for (const name of names) {
+      await workAgent({ boss, store, settings, options, line }, name, options.agents[name]!, { concurrency, stepConcurrency });
+    }
+  } catch (error) {
+    // The agents registered so far already work their queues: left running, they would take jobs for a worker nobody can stop.
+    await close().catch(() => undefined);
+    throw error;
   }
   line(`ready: agents ${names.join(', ')}; runs ${concurrency}, steps ${stepConcurrency} at once per agent`);
   return {
     id,
     async stop() {
-      await boss.stop({ graceful: true, timeout: options.stopTimeoutMs ?? 30_000, close: true });
-      await store.close();
+      await close();
       line('stopped');
     },
   };
@@ -93,16 +103,23 @@ export async function startWorker(options: WorkerOptions): Promise<FleetWorker> 
 
 async function workAgent(parts: WorkerParts, name: string, agent: FleetAgent, limits: { concurrency: number; stepConcurrency: number }): Promise<void> {
   const { boss, settings, options, line } = parts;
+  const keepLocal = options.keepLocal;
   await createAgentQueues(boss, settings, name);
   const stepRoles = await agent.runRoles();
   const redact = createRedactor({ extra: stepRoles.settings.redact });
-  const polling = { pollingIntervalSeconds: settings.pollingIntervalSeconds, heartbeatRefreshSeconds: 1 };
+  // NOTIFY wakes a worker for a new job, not for one a dead worker's heartbeat put back to `retry`: without the
+  // second interval, pg-boss's backstop poll (30 s) would bound the takeover instead of pollingIntervalSeconds.
+  const polling = {
+    pollingIntervalSeconds: settings.pollingIntervalSeconds,
+    notifyPollingIntervalSeconds: settings.pollingIntervalSeconds,
+    heartbeatRefreshSeconds: 1,
+  };
   const context: RunHandlerContext = {
     boss,
     agent: name,
     store: parts.store,
     settings,
-    keepLocal: options.keepLocal,
+    keepLocal: keepLocal && ((step: PlanStep) => keepLocal(step, name)),
     onEvent: options.onEvent,
     roles: (abortSignal, onEvent) => agent.runRoles({ abortSignal, onEvent }),
   };
