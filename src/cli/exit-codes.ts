@@ -17,6 +17,8 @@ export const EXIT = Object.freeze({
   usage: 64,
   /** The model server cannot be reached: connection refused, DNS or TLS failure (EX_UNAVAILABLE). */
   modelUnavailable: 69,
+  /** The fleet's PostgreSQL cannot be used: unreachable, or it refused the login (EX_UNAVAILABLE). */
+  databaseUnavailable: 69,
   /** The CLI itself threw: a bug (EX_SOFTWARE). */
   internal: 70,
   /**

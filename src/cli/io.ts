@@ -8,8 +8,8 @@ export interface OutputStream extends NodeJS.WritableStream {
 
 /** Where a signal handler is registered: `process`, or a fake in tests. */
 export interface SignalSource {
-  on(signal: 'SIGINT', listener: () => void): unknown;
-  off(signal: 'SIGINT', listener: () => void): unknown;
+  on(signal: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
+  off(signal: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
 }
 
 /** Everything the CLI touches outside itself, so that tests can inject each part. */

@@ -13,6 +13,10 @@ export const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   run: async () => (await import('./commands/run.ts')).runCommand,
   release: async () => (await import('./commands/release.ts')).releaseCommand,
   demo: async () => (await import('./commands/demo.ts')).demoCommand,
+  worker: async () => (await import('./commands/worker.ts')).workerCommand,
+  submit: async () => (await import('./commands/submit.ts')).submitCommand,
+  status: async () => (await import('./commands/status.ts')).statusCommand,
+  approve: async () => (await import('./commands/approve.ts')).approveCommand,
 };
 
 /** Reports a usage error: what is wrong, the command's usage line, where to read more. */

@@ -1,5 +1,6 @@
 import { DEFAULTS } from '../engine/settings.ts';
 import { TOOL_DEFAULTS } from '../tools/constants.ts';
+import { FLEET_DB_VARIABLE, WORKER_DEFAULTS } from './fleet-options.ts';
 import { COMMAND_TOOL_NAME, DEFAULT_WORKSPACE_DIR, WORKSPACE_VARIABLE } from './run-tool-options.ts';
 
 /** Simulated latency of each pipeline call in `demo` on a terminal, so that the checklist can be watched. */
@@ -22,6 +23,10 @@ Commands:
   run "<task>"          Plan and execute a task with the models from the environment
   release <version>     Run the offline release-checklist example for one version
   demo                  Run the three offline release paths: 1.4.2, 1.4.3 and 1.5.0
+  worker                Do the runs of a fleet on PostgreSQL, until SIGTERM
+  submit "<task>"       Submit a task to the fleet; prints its run id
+  status <runId>        Where a fleet run stands: state, steps, answer
+  approve <runId>       Approve (or reject) the plan of a fleet run waiting for approval
 
 Options:
   -h, --help            Show this help; '${PROGRAM} <command> --help' shows a command's
@@ -105,3 +110,97 @@ Options:
   -h, --help            Show this help
 
 Exit code: 0 once the three runs have ended, whatever their outcome; 130 on Ctrl-C.`;
+
+/** The --db option of every fleet command. */
+const DB_OPTION = `  --db <url>            The fleet's PostgreSQL URL: postgres://user:password@host:5432/db
+                        (default: $${FLEET_DB_VARIABLE}, from the environment or ./.env, which
+                        keeps the password off the command line); the password is never printed`;
+
+/** The exit codes a fleet client command adds to its own. */
+const FLEET_EXIT_CODES = '64 usage error or unknown run, 69 database unreachable, 70 internal error';
+
+/** `plan-execute worker --help`. */
+export const WORKER_USAGE = `Usage: ${PROGRAM} worker --db <url> [options]
+
+Does the runs submitted to a fleet on PostgreSQL (pg-boss): takes the run jobs of the agents
+below, resumes runs whose worker died, and logs one line per job on stdout. Start as many
+workers as you like, on as many machines. On SIGTERM or SIGINT it takes no new job, lets the
+running ones finish (up to ${WORKER_DEFAULTS.stopTimeoutMs / 1000} s; then other workers take them over) and exits 0; a
+second signal ends it at once.
+
+Agents (submit --agent <name>):
+  default               The models from the environment or ./.env, as for 'run' (OPENAI_API_KEY
+                        or OPENAI_BASE_URL, PLANNER_MODEL, ...), with the workspace tools of
+                        'run'; left out, with a note on stderr, when no model is configured
+  adoption-report       The offline adoption-report example (scripted models, corpus search);
+                        writes <workspace>/adoption-report/report.md, whatever the task says
+  python-scaffold       The offline Python scaffold example (scripted models, sandboxed
+                        commands), in <workspace>/python-scaffold, whatever the task says
+
+Options:
+${DB_OPTION}
+  --concurrency <n>     Runs at once per agent, from 1 (default ${WORKER_DEFAULTS.concurrency})
+  --step-concurrency <n>  Step jobs (of runs submitted with --steps) at once per agent,
+                        from 1 (default ${WORKER_DEFAULTS.stepConcurrency})
+  --workspace <dir>     The default agent's folder, created if missing
+                        (default: $${WORKSPACE_VARIABLE}, else ./${DEFAULT_WORKSPACE_DIR})
+  --allow <programs>    Programs the default agent's ${COMMAND_TOOL_NAME} may run, comma-separated
+                        (default: none, and no ${COMMAND_TOOL_NAME}); see '${PROGRAM} run --help'
+  --shared-workspace    Every worker sees the same workspace folder (a network share): the
+                        steps of --steps runs go to any worker; without it they stay with
+                        the worker holding the run, where the earlier steps' files are
+  -h, --help            Show this help
+
+Exit codes: 0 stopped by SIGTERM or SIGINT, 64 usage error, 69 database unreachable,
+70 internal error, 130 a second signal.`;
+
+/** `plan-execute submit --help`. */
+export const SUBMIT_USAGE = `Usage: ${PROGRAM} submit "<task>" --db <url> [options]
+
+Submits the task to a fleet: a worker of the agent takes it ('${PROGRAM} worker'). Prints the
+run id; follow the run with '${PROGRAM} status <runId>'.
+
+Options:
+${DB_OPTION}
+  --agent <name>        The agent whose workers do the run (default: default)
+  --approve             Plan, then wait for '${PROGRAM} approve <runId>' (holding no worker)
+  --steps               Each step attempt is a job of its own, which any worker of the
+                        agent may take (default: the run's worker executes its steps)
+  --run-id <id>         The run's id (default: a random UUID); an id is submitted once
+  --wait                Wait until the run ends and print its result as 'run' does
+  --json                Print {"runId": ...}, or with --wait the result (PlanRunResult)
+  -h, --help            Show this help
+
+Exit codes: 0 submitted (with --wait: as for 'run': 0 completed, 1 failed, 2 aborted or
+rejected, 69 model server unreachable, 76 model server refused a request, 130 stopped waiting
+with Ctrl-C, the run goes on), ${FLEET_EXIT_CODES}.`;
+
+/** `plan-execute status --help`. */
+export const STATUS_USAGE = `Usage: ${PROGRAM} status <runId> --db <url> [options]
+
+Where a fleet run stands: queued, running, awaiting-approval, or how it ended (completed,
+failed, aborted, cancelled, rejected); each planned step's status; once ended, the final plan,
+the answer and the tokens.
+
+Options:
+${DB_OPTION}
+  --json                Print the run as JSON: runId, agent, task, state, steps, and result
+                        (the PlanRunResult once the run ended, else null)
+  -h, --help            Show this help
+
+Exit codes: 0 shown, ${FLEET_EXIT_CODES}.`;
+
+/** `plan-execute approve --help`. */
+export const APPROVE_USAGE = `Usage: ${PROGRAM} approve <runId> --db <url> [--reject]
+
+Gives the verdict on the plan of a fleet run submitted with --approve and now waiting
+(see '${PROGRAM} status <runId>'): a worker carries an approved run on; a rejected run ends
+'rejected'. A run gets one verdict.
+
+Options:
+${DB_OPTION}
+  --reject              Reject the plan instead of approving it
+  -h, --help            Show this help
+
+Exit codes: 0 verdict given, ${FLEET_EXIT_CODES} (also when the run does not wait
+for approval).`;
