@@ -4,6 +4,7 @@
  * Prints a table (or, with --json, one JSON object); names pick scenarios, all run by default.
  * `npm run bench -- peers [options]` is the side-by-side comparison with LangGraph.js and
  * @langchain/classic instead (bench/side-by-side/run-peers.ts; its own install in bench/peers).
+ * `npm run bench -- fleet [options]` times the worker fleet on a throwaway PostgreSQL (bench/fleet.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
@@ -42,6 +43,12 @@ if (process.argv[2] === 'peers') {
   const flags = ['--experimental-transform-types', '--disable-warning=ExperimentalWarning'];
   const child = spawnSync(process.execPath, [...flags, main, ...process.argv.slice(3)], { stdio: 'inherit' });
   process.exit(child.status ?? 1);
+}
+
+if (process.argv[2] === 'fleet') {
+  // Worker processes on a throwaway PostgreSQL: loaded only when asked for.
+  const { runFleetBench } = await import('./fleet.ts');
+  process.exit(await runFleetBench(process.argv.slice(3)));
 }
 
 const { json, names } = parseArguments(process.argv.slice(2));
