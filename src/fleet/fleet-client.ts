@@ -44,6 +44,8 @@ export interface FleetRun {
   readonly state: FleetRunState;
   /** Each planned step and its status; empty before the plan. */
   readonly steps: readonly { readonly id: string; readonly status: string }[];
+  /** The plan as the planner wrote it — what `approveRun` approves, or the base of an edited plan; null before planning. */
+  readonly plan: Plan | null;
   /** The result once the run ended; null before. */
   readonly result: PlanRunResult | null;
 }
@@ -128,8 +130,8 @@ export class FleetClient {
     const [submission, record] = await Promise.all([loadSubmission(this.pool, runId), this.store.load(runId)]);
     if (!submission) return null;
     const base = { runId, agent: submission.agent, task: submission.task };
-    if (!record) return { ...base, state: 'queued', steps: [], result: null };
-    return { ...base, state: stateOf(record), steps: stepsOf(record), result: record.result };
+    if (!record) return { ...base, state: 'queued', steps: [], plan: null, result: null };
+    return { ...base, state: stateOf(record), steps: stepsOf(record), plan: record.snapshot?.initialPlan ?? null, result: record.result };
   }
 
   /** Waits until `runId` has ended and resolves to its result; InvalidOptionsError for an unknown run or a bad option, and after `timeoutMs` (the run goes on). */

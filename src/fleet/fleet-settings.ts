@@ -41,15 +41,19 @@ export function checkAgentName(agent: unknown): string {
   throw new InvalidOptionsError(`Expected an agent name of lower-case letters, digits and hyphens (at most 40), got ${JSON.stringify(agent)}`);
 }
 
-/** Defaults of FleetOptions: a dead worker's job is taken over after at most about 13 s. */
+/** Defaults of FleetOptions: a dead worker's job is taken over after at most about 13.5 s. */
 export const FLEET_DEFAULTS = { schema: 'plan_execute_queue', heartbeatSeconds: 10, monitorIntervalSeconds: 2, pollingIntervalSeconds: 0.5 } as const;
+
+/** Pause before pg-boss offers a failed job again (a dead worker's included), in seconds. */
+export const RETRY_DELAY_SECONDS = 1;
 
 /**
  * The longest a dead worker's job waits before another worker takes it, in ms: the heartbeat that
- * lapses, the monitor pass that notices, the poll that fetches. 12.5 s with the defaults.
+ * lapses, the monitor pass that notices, pg-boss's retry delay, the poll that fetches. 13.5 s with
+ * the defaults.
  */
 export function takeoverBoundMs(settings: FleetSettings): number {
-  return (settings.heartbeatSeconds + settings.monitorIntervalSeconds + settings.pollingIntervalSeconds) * 1000;
+  return (settings.heartbeatSeconds + settings.monitorIntervalSeconds + RETRY_DELAY_SECONDS + settings.pollingIntervalSeconds) * 1000;
 }
 
 /** Fills in the defaults; InvalidOptionsError for a missing URL or an out-of-range interval. */

@@ -1,5 +1,5 @@
 import { PgBoss } from 'pg-boss';
-import { type FleetSettings, runQueue, stepQueue } from './fleet-settings.ts';
+import { type FleetSettings, RETRY_DELAY_SECONDS, runQueue, stepQueue } from './fleet-settings.ts';
 
 /** Longest a run job may stay with one worker before pg-boss fails it (its cap: 24 h); a run that long is resumed by the retry. */
 const RUN_EXPIRE_SECONDS = 24 * 3600;
@@ -7,8 +7,6 @@ const RUN_EXPIRE_SECONDS = 24 * 3600;
 const RUN_RETRY_LIMIT = 20;
 /** Re-runs of one step attempt after its worker died: at most once, then the run's own retry policy decides. */
 const STEP_RETRY_LIMIT = 1;
-/** Pause before a failed job is offered again, in seconds. */
-const RETRY_DELAY_SECONDS = 1;
 
 /** Connections of a pg-boss instance for its own work (fetches, heartbeats, the monitor, job lookups): pg-boss's default pool. */
 const BOSS_CONNECTIONS = 10;

@@ -150,7 +150,7 @@ describe('fleet commands against a worker process', { timeout: 60_000 }, () => {
   it('submit prints the run id; status --json shows the run completed, with its steps and answer', async () => {
     expect(await cli(['submit', 'Greet me', '--run-id', 'greet-1'])).toEqual({ code: 0, stdout: 'greet-1\n', stderr: '' });
     const run = await until('greet-1 to complete', stateIs('greet-1', 'completed'));
-    expect({ ...run, result: null }).toEqual({
+    expect({ ...run, plan: null, result: null }).toEqual({
       runId: 'greet-1',
       agent: 'default',
       task: 'Greet me',
@@ -159,8 +159,19 @@ describe('fleet commands against a worker process', { timeout: 60_000 }, () => {
         { id: 'hello', status: 'done' },
         { id: 'wave', status: 'done' },
       ],
+      plan: null,
       result: null,
     });
+    expect([
+      run.plan.goal,
+      run.plan.steps.map((step: { id: string; description: string; dependsOn: string[] }) => [step.id, step.description, step.dependsOn]),
+    ]).toEqual([
+      PLAN.goal,
+      [
+        ['hello', 'Say hello', []],
+        ['wave', 'Wave', ['hello']],
+      ],
+    ]);
     expect([run.result.status, run.result.finalOutput, run.result.usage.totalTokens]).toEqual(['completed', 'Hello! *waves*', 60]);
     const plain = await cli(['status', 'greet-1']);
     expect(plain.stdout.replace(/in \d+ ms/, 'in <n> ms')).toBe(
@@ -189,6 +200,10 @@ describe('fleet commands against a worker process', { timeout: 60_000 }, () => {
       ],
       null,
     ]);
+    // What the approver approves: each step, what it does and what it waits for.
+    expect((await cli(['status', 'greet-2'])).stdout).toBe(
+      'run greet-2 (agent default): awaiting-approval\ntask: Greet me\nplan: Greet the user twice\n  hello: Say hello\n  wave: Wave (after hello)\n',
+    );
     expect(await cli(['approve', 'greet-2'])).toEqual({ code: 0, stdout: 'run greet-2: plan approved; a worker carries the run on\n', stderr: '' });
     const run = await until('greet-2 to complete', stateIs('greet-2', 'completed'));
     expect([run.result.status, run.result.finalOutput]).toEqual(['completed', 'Hello! *waves*']);

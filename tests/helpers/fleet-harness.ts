@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import type { Pool } from 'pg';
 import type { PlanRunResult } from '../../src/engine/result.ts';
 import type { RunRecord } from '../../src/engine/run-store.ts';
+import { killAll } from '../fixtures/spawn-fixture.ts';
 
 /** Fleet settings of the tests: takeover after one 10 s heartbeat (pg-boss's minimum). */
 export const FLEET_TEST_SETTINGS = { heartbeatSeconds: 10, monitorIntervalSeconds: 1, pollingIntervalSeconds: 0.5 } as const;
@@ -94,16 +95,8 @@ export async function firstLine(workers: readonly WorkerProcess[], pattern: RegE
 }
 
 /** Kills every worker still running (afterAll: a failed test leaves no process behind; SIGKILL ends a stopped one too). */
-export async function killWorkers(): Promise<void> {
-  await Promise.all(
-    [...alive].map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          child.once('exit', () => resolve());
-          child.kill('SIGKILL');
-        }),
-    ),
-  );
+export function killWorkers(): Promise<void> {
+  return killAll(alive);
 }
 
 /** The PostgreSQL application name of worker process `pid`'s run-store and record-table connections. */

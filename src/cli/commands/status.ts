@@ -16,13 +16,19 @@ const OPTIONS = {
 const WHO = `${PROGRAM} status`;
 
 /**
- * A fleet run as text: its state and task, then either each step's status (while it goes) or,
- * once it ended, the final plan, the answer and the tokens as `run` prints them.
+ * A fleet run as text: its state and task, then the plan to approve (while it waits for
+ * approval), each step's status (while it goes) or, once it ended, the final plan, the answer and
+ * the tokens as `run` prints them.
  */
 export function formatFleetRun(run: FleetRun): string {
   const lines = [`run ${run.runId} (agent ${run.agent}): ${run.state}`, `task: ${run.task}`];
   if (run.result) return [...lines, '', formatResult(run.result)].join('\n');
   if (run.steps.length === 0) return [...lines, 'steps: none yet (not planned)'].join('\n');
+  if (run.state === 'awaiting-approval' && run.plan) {
+    // What the approver approves: each step, what it does and what it waits for.
+    const planned = run.plan.steps.map((step) => `  ${step.id}: ${step.description}${step.dependsOn.length ? ` (after ${step.dependsOn.join(', ')})` : ''}`);
+    return [...lines, `plan: ${run.plan.goal}`, ...planned].join('\n');
+  }
   return [...lines, 'steps:', ...run.steps.map((step) => `  ${step.id}: ${step.status}`)].join('\n');
 }
 
