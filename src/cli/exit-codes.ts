@@ -15,10 +15,11 @@ export const EXIT = Object.freeze({
   stopped: 2,
   /** Unknown command or flag, bad or missing value (EX_USAGE). */
   usage: 64,
-  /** The model server cannot be reached: connection refused, DNS or TLS failure (EX_UNAVAILABLE). */
-  modelUnavailable: 69,
-  /** The fleet's PostgreSQL cannot be used: unreachable, or it refused the login (EX_UNAVAILABLE). */
-  databaseUnavailable: 69,
+  /**
+   * A service the command needs cannot be used (EX_UNAVAILABLE): the model server cannot be reached
+   * (connection refused, DNS or TLS failure), or the fleet's PostgreSQL is unreachable or refused the login.
+   */
+  unavailable: 69,
   /** The CLI itself threw: a bug (EX_SOFTWARE). */
   internal: 70,
   /**
@@ -53,7 +54,7 @@ export function exitCodeForStatus(status: RunStatus): number {
  * plan), otherwise the code of its status.
  */
 export function exitCodeForRun(run: { readonly status: RunStatus; readonly error: { readonly code: PlanExecuteErrorCode } | null }): number {
-  if (run.error?.code === 'MODEL_UNAVAILABLE') return EXIT.modelUnavailable;
+  if (run.error?.code === 'MODEL_UNAVAILABLE') return EXIT.unavailable;
   if (run.error?.code === 'MODEL_REQUEST_REJECTED') return EXIT.modelRejected;
   return exitCodeForStatus(run.status);
 }

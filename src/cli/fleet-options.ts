@@ -24,9 +24,6 @@ export const WORKER_DEFAULTS = Object.freeze({
   stopTimeoutMs: 30_000,
 });
 
-/** The exit code when the fleet's database cannot be used (refused, unknown host, bad password): 69, EX_UNAVAILABLE. */
-export const DATABASE_UNAVAILABLE_EXIT = EXIT.databaseUnavailable;
-
 /** The fleet's database as a command uses it. */
 export interface FleetDatabase {
   /** The URL to connect with, password included: never print it. */
@@ -130,7 +127,8 @@ export async function guardFleetCommand(who: string, database: FleetDatabase, io
   } catch (error) {
     if (error instanceof DatabaseUnavailableError) {
       writeLine(io.stderr, database.redact(`${who}: cannot use the fleet's database at ${database.shown}: ${error.message}`));
-      return DATABASE_UNAVAILABLE_EXIT;
+      // 69, EX_UNAVAILABLE: refused, unknown host, bad password.
+      return EXIT.unavailable;
     }
     throw database.redact(error);
   }
