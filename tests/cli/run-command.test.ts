@@ -1,7 +1,9 @@
 import { chmodSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { normalise, runCli, spawnCli } from './helpers/run-cli.ts';
+import { main } from '../../src/cli/main.ts';
+import { cliEnv, EMPTY_DIR, normalise, runCli, spawnCli } from './helpers/run-cli.ts';
+import { memoryIo } from './helpers/memory-io.ts';
 import { GREETING, PLAN, step, succeed } from './helpers/greeting.ts';
 import { startLoopbackModel, type LoopbackModel, type LoopbackScript } from './helpers/loopback-model.ts';
 import { makeTempDir, removeTempDirs } from './helpers/temp-dir.ts';
@@ -20,12 +22,24 @@ afterEach(async () => {
   removeTempDirs();
 });
 
-/** Runs `run "Greet me" …args` in a fresh workspace against a loopback model answering `script`; stdout normalised. */
-async function runAgainst(script: LoopbackScript, args: string[], options: { input?: string; env?: Record<string, string> } = {}) {
+/**
+ * Runs `run "Greet me" …args` in a fresh workspace against a loopback model answering `script`;
+ * stdout normalised. With `input` (an approval) the CLI is spawned, its stdin that input; without,
+ * it runs in this process through `main()` (the spawned CLI is covered by the first test and
+ * those with input), which saves a process start per test.
+ */
+async function runAgainst(script: LoopbackScript, args: string[], options: { input?: string; env?: Record<string, string>; spawned?: boolean } = {}) {
   model = await startLoopbackModel(script);
   const workspace = realpathSync(makeTempDir('plan-execute-run-workspace-'));
-  const outcome = await runCli(['run', 'Greet me', '--workspace', workspace, ...args], { ...options, env: { OPENAI_BASE_URL: model.baseUrl, ...options.env } });
-  return { ...outcome, stdout: normalise(outcome.stdout, workspace) };
+  const argv = ['run', 'Greet me', '--workspace', workspace, ...args];
+  const env = { OPENAI_BASE_URL: model.baseUrl, ...options.env };
+  if (options.input !== undefined || options.spawned) {
+    const outcome = await runCli(argv, { input: options.input, env });
+    return { ...outcome, stdout: normalise(outcome.stdout, workspace) };
+  }
+  const { io, output } = memoryIo({ env: { ...cliEnv(), ...env }, cwd: EMPTY_DIR });
+  const code = await main(argv, io);
+  return { code, stdout: normalise(output.stdout, workspace), stderr: output.stderr };
 }
 
 /** An $EDITOR: a script that drops the step `wave` from the plan file it is given. */
@@ -47,7 +61,7 @@ writeFileSync(file, JSON.stringify(plan, null, 2));
 
 describe('plan-execute run', { timeout: 60_000 }, () => {
   it('prints one line per event and the result when stdout is piped, and exits 0 when the run completes', async () => {
-    const { code, stdout, stderr } = await runAgainst(GREETING, []);
+    const { code, stdout, stderr } = await runAgainst(GREETING, [], { spawned: true });
     expect(stderr).toBe('');
     expect(stdout).toBe(`${PLAIN_PROGRESS}  > hello started
   [x] hello: Hello!
