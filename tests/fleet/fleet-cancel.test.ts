@@ -6,8 +6,11 @@ import { type Fleet, jobsOf, LOG_PREFIX, leaseOwnerOf, useFleetPerFile, STEP_IDS
 let fleet: Fleet;
 useFleetPerFile((opened) => (fleet = opened));
 
-/** A cancelled job is noticed at its worker's next heartbeat (every second), then the run ends: well within this. */
-const CANCEL_BOUND_MS = 5_000;
+/**
+ * How long the tests wait for a cancellation to land: it is noticed at its worker's next heartbeat
+ * (every second), then the run ends. A bound on the wait, so a lost cancellation fails the test; not a speed check.
+ */
+const CANCEL_BOUND_MS = 15_000;
 
 const callsOf = (label: string) => fleet.calls.filter((call) => call.label === label).map((call) => call.stepId);
 const logLines = (label: string) => fleet.lines.filter((line) => line.includes(` ${label} `));
@@ -65,10 +68,8 @@ describe('cancelRun', () => {
     const runId = await fleet.client.submitRun(fleetTask('running'), { runId: 'running' });
     const signal = await held.reached;
     expect(signal?.aborted).toBe(false);
-    const cancelledAt = Date.now();
     expect(await fleet.client.cancelRun(runId)).toBe(true);
     const result = await fleet.client.waitForRun(runId, { timeoutMs: CANCEL_BOUND_MS, pollMs: 50 });
-    expect(Date.now() - cancelledAt).toBeLessThan(CANCEL_BOUND_MS);
     expect(result.status).toBe('cancelled');
     expect(result.error?.code).toBe('RUN_CANCELLED');
     expect(held.aborted()).toBe(true);
@@ -90,13 +91,11 @@ describe('cancelRun', () => {
     const runId = await fleet.client.submitRun(fleetTask('stepwise'), { runId: 'stepwise', stepMode: 'steps' });
     const signal = await held.reached;
     expect(await stepJobState(runId, 'e')).toBe('active');
-    const cancelledAt = Date.now();
     expect(await fleet.client.cancelRun(runId)).toBe(true);
     const result = await fleet.client.waitForRun(runId, { timeoutMs: CANCEL_BOUND_MS, pollMs: 50 });
     expect(result.status).toBe('cancelled');
     expect(result.plan.map((step) => step.status)).toEqual(['done', 'done', 'done', 'done', 'pending', 'pending']);
     await until('the tool call to see its signal abort', async () => (held.aborted() ? true : undefined), CANCEL_BOUND_MS);
-    expect(Date.now() - cancelledAt).toBeLessThan(CANCEL_BOUND_MS);
     expect(signal?.aborted).toBe(true);
     expect(await stepJobState(runId, 'e')).toBe('cancelled');
     expect(await stepJobState(runId, 'f')).toBeNull();

@@ -53,14 +53,14 @@ describe('startWorker: connections', () => {
     try {
       // 4 runs × 3 parallel steps: all 10 step slots busy, each step job inside its own transaction.
       await until('10 step tool calls to be running', async () => (reached === 10 ? true : undefined));
-      await sleep(3_000);
+      await sleep(4_000);
       const { rows } = await fleet.pool.query<{ name: string; age: number }>(
         `SELECT name, extract(epoch FROM now() - heartbeat_on)::float8 AS age FROM plan_execute_queue.job
          WHERE name LIKE '%/pool-check' AND state = 'active' ORDER BY name`,
       );
       expect(rows.map((row) => row.name)).toEqual([...Array(4).fill('plan-execute-runs/pool-check'), ...Array(10).fill('plan-execute-steps/pool-check')]);
-      // Refreshed every second; a starved heartbeat would be as old as the job (3 s and more).
-      for (const row of rows) expect(row.age).toBeLessThan(2.5);
+      // Refreshed every second (3 s leaves room for a busy event loop); a starved heartbeat is as old as the job, 4 s and more.
+      for (const row of rows) expect(row.age).toBeLessThan(3);
     } finally {
       for (const held of holds) held.release();
     }
