@@ -5,6 +5,7 @@
  */
 import { isPlanExecuteError } from '../engine/errors.ts';
 import { createRedactor, REDACTED, type Redactor } from '../engine/redact.ts';
+import type { FleetClient } from '../fleet/fleet-client.ts';
 import { checkAgentName } from '../fleet/fleet-settings.ts';
 import { UsageError } from './args.ts';
 import { withEnvFile } from './env-file.ts';
@@ -132,4 +133,21 @@ export async function guardFleetCommand(who: string, database: FleetDatabase, io
     }
     throw database.redact(error);
   }
+}
+
+/**
+ * The body of `submit`, `status` and `approve`: guarded as by `guardFleetCommand`, with a
+ * FleetClient on the database (loaded only now: pg-boss is not needed for a usage error) that
+ * redacts the database's secrets from submitted tasks and is closed however `use` ends.
+ */
+export function withFleetClient(who: string, database: FleetDatabase, io: CliIo, use: (client: FleetClient) => Promise<number>): Promise<number> {
+  return guardFleetCommand(who, database, io, async () => {
+    const { FleetClient } = await import('../fleet/index.ts');
+    const client = await connecting(() => FleetClient.connect({ connectionString: database.url, redact: database.secrets }));
+    try {
+      return await use(client);
+    } finally {
+      await client.close();
+    }
+  });
 }

@@ -1,6 +1,6 @@
 import { parseCommandLine, singlePositional } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
-import { connecting, fleetDatabase, guardFleetCommand } from '../fleet-options.ts';
+import { fleetDatabase, withFleetClient } from '../fleet-options.ts';
 import { writeLine, type CliIo } from '../io.ts';
 import { APPROVE_USAGE, PROGRAM } from '../usage.ts';
 
@@ -25,16 +25,10 @@ export async function approveCommand(args: readonly string[], io: CliIo): Promis
   }
   const runId = singlePositional(positionals, 'the run id', APPROVE_USAGE);
   const database = await fleetDatabase(values.db, io, APPROVE_USAGE);
-  return guardFleetCommand(WHO, database, io, async () => {
-    const { FleetClient } = await import('../../fleet/index.ts');
-    const client = await connecting(() => FleetClient.connect({ connectionString: database.url }));
-    try {
-      const approved = values.reject !== true;
-      await client.approveRun(runId, approved);
-      writeLine(io.stdout, approved ? `run ${runId}: plan approved; a worker carries the run on` : `run ${runId}: plan rejected; a worker ends the run`);
-      return EXIT.ok;
-    } finally {
-      await client.close();
-    }
+  return withFleetClient(WHO, database, io, async (client) => {
+    const approved = values.reject !== true;
+    await client.approveRun(runId, approved);
+    writeLine(io.stdout, approved ? `run ${runId}: plan approved; a worker carries the run on` : `run ${runId}: plan rejected; a worker ends the run`);
+    return EXIT.ok;
   });
 }

@@ -2,7 +2,7 @@ import { InvalidOptionsError } from '../../engine/errors.ts';
 import type { FleetRun } from '../../fleet/index.ts';
 import { parseCommandLine, singlePositional } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
-import { connecting, fleetDatabase, guardFleetCommand } from '../fleet-options.ts';
+import { fleetDatabase, withFleetClient } from '../fleet-options.ts';
 import { writeLine, type CliIo } from '../io.ts';
 import { formatResult } from '../output/plain-lines.ts';
 import { PROGRAM, STATUS_USAGE } from '../usage.ts';
@@ -45,16 +45,10 @@ export async function statusCommand(args: readonly string[], io: CliIo): Promise
   }
   const runId = singlePositional(positionals, 'the run id', STATUS_USAGE);
   const database = await fleetDatabase(values.db, io, STATUS_USAGE);
-  return guardFleetCommand(WHO, database, io, async () => {
-    const { FleetClient } = await import('../../fleet/index.ts');
-    const client = await connecting(() => FleetClient.connect({ connectionString: database.url }));
-    try {
-      const run = await client.getRun(runId);
-      if (!run) throw new InvalidOptionsError(`No run with id "${runId}" was submitted`);
-      writeLine(io.stdout, database.redact(values.json ? JSON.stringify(run, null, 2) : formatFleetRun(run)));
-      return EXIT.ok;
-    } finally {
-      await client.close();
-    }
+  return withFleetClient(WHO, database, io, async (client) => {
+    const run = await client.getRun(runId);
+    if (!run) throw new InvalidOptionsError(`No run with id "${runId}" was submitted`);
+    writeLine(io.stdout, database.redact(values.json ? JSON.stringify(run, null, 2) : formatFleetRun(run)));
+    return EXIT.ok;
   });
 }

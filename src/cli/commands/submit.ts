@@ -5,7 +5,7 @@ import type { FleetClient, FleetRun } from '../../fleet/index.ts';
 import { DEFAULT_AGENT } from '../../fleet/fleet-settings.ts';
 import { parseCommandLine, singlePositional, UsageError } from '../args.ts';
 import { EXIT, exitCodeForRun } from '../exit-codes.ts';
-import { agentOption, connecting, fleetDatabase, guardFleetCommand } from '../fleet-options.ts';
+import { agentOption, fleetDatabase, withFleetClient } from '../fleet-options.ts';
 import { trapInterrupt } from '../interrupt.ts';
 import { writeLine, type CliIo } from '../io.ts';
 import { printRunResult } from '../output/run-view.ts';
@@ -96,16 +96,10 @@ export async function submitCommand(args: readonly string[], io: CliIo): Promise
   }
   const { task, options } = submission(values, positionals);
   const database = await fleetDatabase(values.db, io, SUBMIT_USAGE);
-  return guardFleetCommand(WHO, database, io, async () => {
-    const { FleetClient } = await import('../../fleet/index.ts');
-    const client = await connecting(() => FleetClient.connect({ connectionString: database.url, redact: database.secrets }));
-    try {
-      const runId = await client.submitRun(task, options);
-      if (values.wait) return await waitAndPrint(client, runId, values.json ?? false, io);
-      writeLine(io.stdout, values.json ? JSON.stringify({ runId }) : runId);
-      return EXIT.ok;
-    } finally {
-      await client.close();
-    }
+  return withFleetClient(WHO, database, io, async (client) => {
+    const runId = await client.submitRun(task, options);
+    if (values.wait) return await waitAndPrint(client, runId, values.json ?? false, io);
+    writeLine(io.stdout, values.json ? JSON.stringify({ runId }) : runId);
+    return EXIT.ok;
   });
 }
