@@ -13,6 +13,7 @@ import { SCAFFOLD_PLAN, SCAFFOLD_REVISION } from '../../src/examples/python-scaf
 import { createFleetAgents } from '../../src/cli/fleet-agents.ts';
 import { jsonReply, type OpenAIStub, type RecordedRequest, startOpenAIStub, textReply, toolCallReply } from '../helpers/openai-stub-server.ts';
 import { type PostgresCluster, startPostgres } from '../helpers/postgres.ts';
+import { until } from '../helpers/until.ts';
 import { memoryIo } from './helpers/memory-io.ts';
 import { spawnCli } from './helpers/run-cli.ts';
 import { makeTempDir, removeTempDirs } from './helpers/temp-dir.ts';
@@ -43,19 +44,10 @@ let stub: OpenAIStub;
 let worker: ChildProcess;
 let password: string;
 const child = { stdout: '', stderr: '', exited: Promise.resolve<number | null>(null) };
+/** How long a test waits for a state of a run, looking every 100 ms. */
+const POLL_TIMEOUT_MS = 20_000;
 /** Everything any command printed, searched for the password at the end. */
 const printed: string[] = [];
-
-/** Resolves once `check` returns a value (not undefined), looking every 100 ms; throws after `timeoutMs`. */
-async function until<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const giveUpAt = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > giveUpAt) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** `plan-execute …args --db <url>` in-process; its exit code and output. */
 async function cli(args: readonly string[], { db = cluster.connectionString, env = {} }: { db?: string | null; env?: NodeJS.ProcessEnv } = {}) {
@@ -86,7 +78,7 @@ beforeAll(async () => {
   worker.stdout?.on('data', (chunk) => (child.stdout += chunk));
   worker.stderr?.on('data', (chunk) => (child.stderr += chunk));
   child.exited = new Promise((resolve) => worker.once('exit', (code) => resolve(code)));
-  await until('the worker to be ready', () => (child.stdout.includes(' ready: ') ? true : undefined), 45_000);
+  await until('the worker to be ready', () => (child.stdout.includes(' ready: ') ? true : undefined), 45_000, 100);
 }, 90_000);
 
 afterAll(async () => {
@@ -149,7 +141,7 @@ describe('fleet commands: usage errors', () => {
 describe('fleet commands against a worker process', { timeout: 60_000 }, () => {
   it('submit prints the run id; status --json shows the run completed, with its steps and answer', async () => {
     expect(await cli(['submit', 'Greet me', '--run-id', 'greet-1'])).toEqual({ code: 0, stdout: 'greet-1\n', stderr: '' });
-    const run = await until('greet-1 to complete', stateIs('greet-1', 'completed'));
+    const run = await until('greet-1 to complete', stateIs('greet-1', 'completed'), POLL_TIMEOUT_MS, 100);
     expect({ ...run, plan: null, result: null }).toEqual({
       runId: 'greet-1',
       agent: 'default',
@@ -192,7 +184,7 @@ describe('fleet commands against a worker process', { timeout: 60_000 }, () => {
 
   it('submit --approve waits for approval holding no worker; approve carries the run on to completed', async () => {
     expect((await cli(['submit', 'Greet me', '--approve', '--run-id', 'greet-2'])).code).toBe(0);
-    const waiting = await until('greet-2 to wait for approval', stateIs('greet-2', 'awaiting-approval'));
+    const waiting = await until('greet-2 to wait for approval', stateIs('greet-2', 'awaiting-approval'), POLL_TIMEOUT_MS, 100);
     expect([waiting.steps, waiting.result]).toEqual([
       [
         { id: 'hello', status: 'pending' },
@@ -205,7 +197,7 @@ describe('fleet commands against a worker process', { timeout: 60_000 }, () => {
       'run greet-2 (agent default): awaiting-approval\ntask: Greet me\nplan: Greet the user twice\n  hello: Say hello\n  wave: Wave (after hello)\n',
     );
     expect(await cli(['approve', 'greet-2'])).toEqual({ code: 0, stdout: 'run greet-2: plan approved; a worker carries the run on\n', stderr: '' });
-    const run = await until('greet-2 to complete', stateIs('greet-2', 'completed'));
+    const run = await until('greet-2 to complete', stateIs('greet-2', 'completed'), POLL_TIMEOUT_MS, 100);
     expect([run.result.status, run.result.finalOutput]).toEqual(['completed', 'Hello! *waves*']);
     expect(await cli(['approve', 'greet-2'])).toEqual({
       code: 64,
@@ -216,7 +208,7 @@ describe('fleet commands against a worker process', { timeout: 60_000 }, () => {
 
   it('submit --wait --json follows the run until approve --reject ends it, and exits 2 as run does', async () => {
     const submitted = cli(['submit', 'Greet me', '--approve', '--wait', '--json', '--run-id', 'greet-3']);
-    await until('greet-3 to wait for approval', stateIs('greet-3', 'awaiting-approval'));
+    await until('greet-3 to wait for approval', stateIs('greet-3', 'awaiting-approval'), POLL_TIMEOUT_MS, 100);
     expect(await cli(['approve', 'greet-3', '--reject'])).toEqual({ code: 0, stdout: 'run greet-3: plan rejected; a worker ends the run\n', stderr: '' });
     const { code, stdout, stderr } = await submitted;
     expect([code, stderr, JSON.parse(stdout).status, JSON.parse(stdout).task]).toEqual([2, '', 'rejected', 'Greet me']);
@@ -225,7 +217,7 @@ describe('fleet commands against a worker process', { timeout: 60_000 }, () => {
   it('submit --wait stops waiting on Ctrl-C with 130; the run goes on', async () => {
     const { io, output } = memoryIo();
     const waiting = main(['submit', 'Greet me', '--approve', '--wait', '--run-id', 'greet-4', '--db', cluster.connectionString], io);
-    await until('greet-4 to wait for approval', () => (output.stdout.includes('awaiting-approval') ? true : undefined));
+    await until('greet-4 to wait for approval', () => (output.stdout.includes('awaiting-approval') ? true : undefined), POLL_TIMEOUT_MS, 100);
     (io.signals as unknown as NodeJS.EventEmitter).emit('SIGINT');
     expect(await waiting).toBe(130);
     printed.push(output.stdout, output.stderr);
@@ -274,7 +266,7 @@ describe('a worker without a model', { timeout: 60_000 }, () => {
     const workspace = makeTempDir('plan-execute-fleet-no-model-');
     const { io, output } = memoryIo();
     const working = main(['worker', '--db', cluster.connectionString, '--workspace', workspace], io);
-    await until('the in-process worker to be ready', () => (output.stdout.includes(' ready: ') ? true : undefined), 30_000);
+    await until('the in-process worker to be ready', () => (output.stdout.includes(' ready: ') ? true : undefined), 30_000, 100);
     (io.signals as unknown as NodeJS.EventEmitter).emit('SIGTERM');
     expect(await working).toBe(0);
     printed.push(output.stdout, output.stderr);

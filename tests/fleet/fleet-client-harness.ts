@@ -13,6 +13,9 @@ import { FleetClient, type FleetClientOptions } from '../../src/fleet/fleet-clie
 import { type FleetWorker, startWorker, type WorkerOptions } from '../../src/fleet/worker.ts';
 import { createFleetAgent, type RecordCall } from '../fixtures/fleet-world.ts';
 import { type PostgresCluster, startPostgres } from '../helpers/postgres.ts';
+import { until } from '../helpers/until.ts';
+
+export { until };
 
 /** Time each scripted model call takes, in ms: short, but enough for runs on one worker to interleave. */
 export const MODEL_DELAY_MS = 5;
@@ -154,17 +157,6 @@ function heldCall(): HeldCall & { enter: (signal: AbortSignal | undefined) => Pr
       return Promise.race([released, onAbort]);
     },
   };
-}
-
-/** Polls `check` every 50 ms until it returns a value other than undefined; throws after `timeoutMs`, naming `what`. */
-export async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const giveUpAt = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() >= giveUpAt) throw new Error(`Gave up after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** The pg-boss jobs of `runId` (run and step jobs), as `queue kind state`, oldest first. */

@@ -9,6 +9,7 @@ import type { Pool } from 'pg';
 import type { PlanRunResult } from '../../src/engine/result.ts';
 import type { RunRecord } from '../../src/engine/run-store.ts';
 import { killAll } from '../fixtures/spawn-fixture.ts';
+import { until } from './until.ts';
 
 /** Fleet settings of the tests: takeover after one 10 s heartbeat (pg-boss's minimum). */
 export const FLEET_TEST_SETTINGS = { heartbeatSeconds: 10, monitorIntervalSeconds: 1, pollingIntervalSeconds: 0.5 } as const;
@@ -114,11 +115,7 @@ export async function connectionCount(pool: Pool, pid: number): Promise<number> 
  * nothing of it lands later. Rejects after `timeoutMs`.
  */
 export async function connectionsClosed(pool: Pool, pid: number, timeoutMs = 10_000): Promise<void> {
-  const giveUpAt = Date.now() + timeoutMs;
-  while ((await connectionCount(pool, pid)) > 0) {
-    if (Date.now() >= giveUpAt) throw new Error(`Worker ${pid} still had connections open ${timeoutMs} ms after it died`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await until(`worker ${pid}'s connections to close after it died`, async () => ((await connectionCount(pool, pid)) === 0 ? true : undefined), timeoutMs, 100);
 }
 
 /** Creates the table the workers' `record` tool writes. */
@@ -199,15 +196,17 @@ const SETTLED_STATES = ['completed', 'failed', 'cancelled'];
  * the run's result is stored. Rejects after `timeoutMs`.
  */
 export async function settledJobRows(pool: Pool, jobId: string, timeoutMs = 5000): Promise<JobRow[]> {
-  const giveUpAt = Date.now() + timeoutMs;
-  for (;;) {
-    const { rows } = await pool.query<{ state: string; retry_count: number; output: unknown }>(
-      'SELECT state, retry_count, output FROM plan_execute_queue.job WHERE id = $1',
-      [jobId],
-    );
-    const jobs = rows.map((row) => ({ state: row.state, retryCount: row.retry_count, output: row.output }));
-    if (jobs.every((job) => SETTLED_STATES.includes(job.state))) return jobs;
-    if (Date.now() >= giveUpAt) throw new Error(`Job ${jobId} not settled within ${timeoutMs} ms: ${JSON.stringify(jobs)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  return until(
+    `job ${jobId} to settle`,
+    async () => {
+      const { rows } = await pool.query<{ state: string; retry_count: number; output: unknown }>(
+        'SELECT state, retry_count, output FROM plan_execute_queue.job WHERE id = $1',
+        [jobId],
+      );
+      const jobs = rows.map((row) => ({ state: row.state, retryCount: row.retry_count, output: row.output }));
+      return jobs.every((job) => SETTLED_STATES.includes(job.state)) ? jobs : undefined;
+    },
+    timeoutMs,
+    100,
+  );
 }
