@@ -9,11 +9,15 @@ import { describeModelServer, isOpenAIApi, isScriptedModel } from './model-serve
  *   OpenAI's own API, which honours it together with tools;
  * - `prompt`: no `response_format`; the prompt shows the fields and asks for one JSON object;
  * - `tool` (executor only): the executor gets a final-answer tool, `report_step_outcome`, and its
- *   step ends when the model calls it; works wherever tool calling works.
+ *   step ends when the model calls it; works wherever tool calling works;
+ * - `text` (executor only): no schema at all (issue 11): the step's output is the model's final
+ *   answer as written, and an answer opening with `FAILED:` is a step that cannot be done; the
+ *   fewest tokens per turn, works wherever tool calling works, and an output is never escaped
+ *   into a JSON string — but a failure is only seen when the model says it that way.
  */
-export type StructuredOutputMode = 'native' | 'prompt' | 'tool';
+export type StructuredOutputMode = 'native' | 'prompt' | 'tool' | 'text';
 
-/** The planner's (and replanner's) choice: `auto` or a mode; a planner has no tools, so no `tool` mode. */
+/** The planner's (and replanner's) choice: `auto` or a mode; a planner has no tools and answers a plan, so no `tool` or `text` mode. */
 export type PlannerOutputMode = 'auto' | 'native' | 'prompt';
 
 /** The executor's choice: `auto` or any mode. */
@@ -32,7 +36,7 @@ export type StructuredRole = keyof StructuredOutputOptions;
 
 const ALLOWED: Readonly<Record<StructuredRole, readonly string[]>> = {
   planner: ['auto', 'native', 'prompt'],
-  executor: ['auto', 'native', 'prompt', 'tool'],
+  executor: ['auto', 'native', 'prompt', 'tool', 'text'],
 };
 
 /** Throws InvalidOptionsError unless `mode` is a mode `role` accepts (undefined is `auto`). */
@@ -94,9 +98,16 @@ export async function resolveOutputMode(
   return role === 'executor' ? 'tool' : 'prompt';
 }
 
+// The executor-only modes, named alone: the planner takes what suits the mode.
+const EXECUTOR_ONLY: Readonly<Record<string, StructuredOutputOptions>> = {
+  tool: { planner: 'prompt', executor: 'tool' },
+  text: { planner: 'auto', executor: 'text' },
+};
+
 /**
  * The `PLAN_EXECUTE_OUTPUT_MODE` value as per-role modes: `auto`, `native` or `prompt` for every
- * role; `tool` for the executor with `prompt` for the planner; or a list such as
+ * role; `tool` for the executor with `prompt` for the planner; `text` for the executor with `auto`
+ * for the planner; or a list such as
  * `planner=prompt,executor=tool`. Blank or unset: undefined (every role `auto`).
  * @throws InvalidOptionsError for anything else, naming the variable.
  */
@@ -104,15 +115,12 @@ export function parseOutputModes(value: string | undefined, variable = 'PLAN_EXE
   const text = value?.trim();
   if (!text) return undefined;
   try {
-    if (!text.includes('='))
-      return checkOutputModes(
-        text === 'tool' ? { planner: 'prompt', executor: 'tool' } : { planner: text as PlannerOutputMode, executor: text as ExecutorOutputMode },
-      );
+    if (!text.includes('=')) return checkOutputModes(EXECUTOR_ONLY[text] ?? { planner: text as PlannerOutputMode, executor: text as ExecutorOutputMode });
     const pairs = text.split(',').map((pair) => pair.split('=').map((part) => part.trim()));
     return checkOutputModes(Object.fromEntries(pairs) as StructuredOutputOptions);
   } catch (error) {
     throw new InvalidOptionsError(
-      `${variable}=${JSON.stringify(text)} is not valid (${(error as Error).message}); use auto, native, prompt, tool, or a list such as planner=prompt,executor=tool`,
+      `${variable}=${JSON.stringify(text)} is not valid (${(error as Error).message}); use auto, native, prompt, tool, text, or a list such as planner=prompt,executor=tool`,
     );
   }
 }

@@ -3,6 +3,7 @@ import type { DirectCall, PlanRequest, ReplanRequest, StepRequest, SynthesisRequ
 import { fieldList } from './field-list.ts';
 import type { StructuredOutputMode } from './output-mode.ts';
 import { REPORT_TOOL_NAME } from './report-tool.ts';
+import { TEXT_OUTCOME_INSTRUCTION } from './text-outcome.ts';
 import { inputSignature } from './tool-schema.ts';
 
 /**
@@ -59,7 +60,7 @@ const JSON_OBJECT = 'exactly one JSON object and nothing else (no prose around i
 /**
  * How the executor must give its outcome in `mode`: nothing for `native` (the response schema
  * says it, and is sent anyway), the final-answer tool for `tool` (its schema says the fields), the
- * fields for `prompt` (nothing else tells the model).
+ * fields for `prompt` (nothing else tells the model), the answer's two forms for `text`.
  */
 function outcomeInstructions(mode: StructuredOutputMode): string {
   switch (mode) {
@@ -69,6 +70,8 @@ function outcomeInstructions(mode: StructuredOutputMode): string {
       return `\nThen call ${REPORT_TOOL_NAME} once.`;
     case 'prompt':
       return `\nThen answer with ${JSON_OBJECT}\n${OUTCOME_FIELDS}`;
+    case 'text':
+      return `\n${TEXT_OUTCOME_INSTRUCTION}`;
   }
 }
 

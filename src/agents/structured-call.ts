@@ -70,6 +70,7 @@ export function turnBudgetError(reply: RawStructuredReply, maxIterations: number
  * - `native`: Mastra structured output (`response_format`), fallback strategy so Mastra never
  *   throws or logs on a malformed answer;
  * - `prompt`: a plain call; the prompt itself asks for JSON;
+ * - `text`: a plain call; the prompt asks for the result as text (read by `readTextOutcome`);
  * - `tool`: the `report_step_outcome` tool added for this call, the loop stopped right after a
  *   readable report. Never tools and a `response_format` together unless the mode is `native`.
  * A provider error is classified (request rejected, server unavailable, transient); an aborted
@@ -110,6 +111,7 @@ function modeOptions(mode: StructuredOutputMode, schema: z.ZodType, kind: Answer
     case 'native':
       return { structuredOutput: { schema, errorStrategy: 'fallback', fallbackValue: null } };
     case 'prompt':
+    case 'text':
       return {};
     case 'tool':
       return {

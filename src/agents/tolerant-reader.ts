@@ -57,6 +57,16 @@ export function withoutLeadingReasoning(text: string): string {
   return rest;
 }
 
+/**
+ * `text` without its leading reasoning: complete blocks, or everything up to a lone closing tag
+ * (a chat template that opened the block in the prompt); for answers read as plain text.
+ */
+export function withoutReasoning(text: string): string {
+  const rest = withoutLeadingReasoning(text);
+  const close = LEADING_OPEN.test(rest) ? null : CLOSE_TAG.exec(rest);
+  return close ? rest.slice(close.index + close[0].length) : rest;
+}
+
 function stripReasoning(text: string): Reasoning {
   let rest = withoutLeadingReasoning(text);
   const open = LEADING_OPEN.exec(rest);

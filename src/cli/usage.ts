@@ -42,7 +42,7 @@ Plans the task with the planner model, runs each step with the executor model, r
 a failure and merges the step outputs. Models come from the environment or ./.env:
 OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL (an OpenAI-compatible server), and optionally
 PLANNER_MODEL, EXECUTOR_MODEL, SYNTHESIZER_MODEL, and PLAN_EXECUTE_OUTPUT_MODE (how structured
-answers are asked for: auto, native, prompt or tool; default auto).
+answers are asked for: auto, native, prompt, tool or text; default auto).
 
 The executor's tools work in the workspace folder; paths are relative to it, and absolute
 paths, '..' and symbolic links leading out are refused:

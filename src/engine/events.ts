@@ -48,7 +48,7 @@ export type PlanRunEvent = EventBase &
         readonly role: ModelCallRole;
         /** The step, for the executor; null otherwise. */
         readonly stepId: string | null;
-        /** How the structured answer was obtained (`native`, `prompt`, `tool`), when the role says. */
+        /** How the structured answer was obtained (`native`, `prompt`, `tool`, `text`), when the role says. */
         readonly mode: string | null;
         /** Tokens the call spent. */
         readonly usage: TokenUsage;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createExecutorAgent, executorPort } from '../../src/agents/executor.ts';
 import type { ExecutorOutputMode } from '../../src/agents/output-mode.ts';
-import { createScriptedModel, toolCall } from '../../src/testing/index.ts';
+import { createScriptedModel, text, toolCall } from '../../src/testing/index.ts';
 import { succeed } from '../helpers/agent-fixtures.ts';
 import { step } from '../helpers/plans.ts';
 import { harnessInputTokens, promptChars } from '../helpers/prompt-tokens.ts';
@@ -31,24 +31,35 @@ const request = {
 
 async function stepTokens(mode: ExecutorOutputMode) {
   const outcome = { success: true, output: 'Completed S02. result of S02', error: null };
-  const last = mode === 'tool' ? toolCall('report_step_outcome', outcome) : succeed(outcome.output);
+  const last = mode === 'tool' ? toolCall('report_step_outcome', outcome) : mode === 'text' ? text(outcome.output) : succeed(outcome.output);
   const model = createScriptedModel([toolCall('work', { step: S02 }), last]);
-  await executorPort(createExecutorAgent({ model, tools: { work } }), { mode }).execute(request);
+  const reply = await executorPort(createExecutorAgent({ model, tools: { work } }), { mode }).execute(request);
+  expect(reply.value).toEqual(outcome);
   return { perCall: model.callOptions.map(harnessInputTokens), chars: model.callOptions.map(promptChars) };
 }
 
 describe('executor input tokens per step (peers harness counting)', () => {
   it.each([
     // native: the response schema carries the outcome's fields, the prompt does not repeat them.
-    ['native', [305, 346], 651],
+    ['native', [297, 339], 636],
     // tool: the report tool's schema carries them.
-    ['tool', [356, 397], 753],
+    ['tool', [348, 390], 738],
     // prompt: no schema; the fields are listed once in the prompt.
-    ['prompt', [277, 318], 595],
+    ['prompt', [269, 311], 580],
+    // text: no schema at all; one line says how to answer.
+    ['text', [215, 256], 471],
   ] as const)('%s mode: exact tokens of both turns', async (mode, perCall, total) => {
     const { perCall: counted } = await stepTokens(mode);
     expect(counted).toEqual(perCall);
     expect(counted[0]! + counted[1]!).toBe(total);
+  });
+
+  it('text mode sends no response schema: its turns are the prompt and the tool definition alone', async () => {
+    const { chars } = await stepTokens('text');
+    expect(chars.map((call) => [call.tools, call.schema])).toEqual([
+      [314, 0],
+      [314, 0],
+    ]);
   });
 
   it('sends the step, the task and the dependency output once per turn, and nothing twice', async () => {

@@ -98,6 +98,8 @@ describe('PLAN_EXECUTE_OUTPUT_MODE', () => {
     ['native', { planner: 'native', executor: 'native' }],
     ['prompt', { planner: 'prompt', executor: 'prompt' }],
     ['tool', { planner: 'prompt', executor: 'tool' }],
+    ['text', { planner: 'auto', executor: 'text' }],
+    ['planner=prompt,executor=text', { planner: 'prompt', executor: 'text' }],
     ['planner=native, executor=tool', { planner: 'native', executor: 'tool' }],
     ['executor=prompt', { planner: 'auto', executor: 'prompt' }],
   ])('reads %j as %j', (value, modes) => {
@@ -111,9 +113,13 @@ describe('PLAN_EXECUTE_OUTPUT_MODE', () => {
       'planner=tool',
       'PLAN_EXECUTE_OUTPUT_MODE="planner=tool" is not valid (Expected `structuredOutput.planner` to be one of "auto", "native", "prompt", got "tool")',
     ],
+    [
+      'planner=text',
+      'PLAN_EXECUTE_OUTPUT_MODE="planner=text" is not valid (Expected `structuredOutput.planner` to be one of "auto", "native", "prompt", got "text")',
+    ],
     ['synthesizer=prompt', 'PLAN_EXECUTE_OUTPUT_MODE="synthesizer=prompt" is not valid (Unknown role `structuredOutput.synthesizer`; use planner or executor)'],
   ])('rejects %j naming the variable', (value, message) => {
-    expect(() => parseOutputModes(value)).toThrow(`${message}; use auto, native, prompt, tool, or a list such as planner=prompt,executor=tool`);
+    expect(() => parseOutputModes(value)).toThrow(`${message}; use auto, native, prompt, tool, text, or a list such as planner=prompt,executor=tool`);
   });
 
   it('fills in auto for a role left out', () => {

@@ -147,7 +147,7 @@ describe('plannerPort modes', () => {
     ],
     [
       () => executorPort(createExecutorAgent({ model: createScriptedModel([]) }), { mode: 'json' as never }),
-      'Expected `structuredOutput.executor` to be one of "auto", "native", "prompt", "tool", got "json"',
+      'Expected `structuredOutput.executor` to be one of "auto", "native", "prompt", "tool", "text", got "json"',
     ],
     [
       () => createPlannerAgent({ model: createScriptedModel([]), structuredOutput: 'tools' as never }),
