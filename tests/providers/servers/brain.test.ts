@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planPrompt, synthesisPrompt } from '../../../src/agents/prompts.ts';
+import { planPrompt, stepPrompt, synthesisPrompt } from '../../../src/agents/prompts.ts';
 import { createTaskBrain, FINAL_ANSWER_TOOL, NOTE_CONTENT, NOTE_TASK, notePlan } from './brain.ts';
 import { ABORT_SIGNAL as signal, FABRICATED_OUTCOME, READ_STEP, stepText, WRITE_CALL, WRITE_STEP, WRITTEN, WROTE_OUTCOME } from './test-fixtures.ts';
 import type { Brain, BrainRequest } from './types.ts';
@@ -122,6 +122,32 @@ describe('createTaskBrain', () => {
   ] as const)('when no tool call can get out, %ss the outcome', (withoutTools, outcome) => {
     const reply = ask(stepText(WRITE_STEP), { tools: toolsOf('writeFile'), toolCallsAllowed: false }, createTaskBrain({ withoutTools }));
     expect(JSON.parse(reply.content!)).toEqual(outcome);
+  });
+
+  it('in text mode (no response format, the text instruction in the prompt) answers the output as plain text, or FAILED: and the error', () => {
+    const tools = toolsOf('writeFile', 'readFile');
+    const allowed = { tools, toolCallsAllowed: true };
+    // The real text-mode step prompt (src/agents/prompts.ts), which ends with TEXT_OUTCOME_INSTRUCTION.
+    const textStep = (step: typeof WRITE_STEP) =>
+      stepPrompt({ task: NOTE_TASK, step: step!, dependencies: [], attempt: 1, previousError: null, maxIterations: 5, abortSignal: signal }, 'text');
+    const missing = { ok: false, error: 'Cannot read "note.txt": no such file or directory (ENOENT)' };
+    expect(ask(textStep(WRITE_STEP), allowed)).toEqual({ toolCalls: [WRITE_CALL] });
+    expect(withResults(textStep(WRITE_STEP), [['writeFile', JSON.parse(WRITTEN)]], allowed)).toEqual({ content: 'Wrote 19 bytes to note.txt.' });
+    expect(withResults(textStep(READ_STEP), [['readFile', { ok: true, path: 'note.txt', content: NOTE_CONTENT }]], allowed)).toEqual({ content: NOTE_CONTENT });
+    expect(withResults(textStep(READ_STEP), [['readFile', missing]], allowed)).toEqual({
+      content: 'FAILED: Cannot read "note.txt": no such file or directory (ENOENT)',
+    });
+    expect(ask(textStep(WRITE_STEP), { tools: toolsOf('writeFile'), toolCallsAllowed: false }, createTaskBrain({ withoutTools: 'admit' }))).toEqual({
+      content: 'FAILED: The writeFile tool is not available, so note.txt could not be written.',
+    });
+    // Not fenced: the fence is for JSON answered without a response format.
+    const fenced = createTaskBrain({ fenceJson: true });
+    expect(withResults(textStep(WRITE_STEP), [['writeFile', JSON.parse(WRITTEN)]], allowed, fenced)).toEqual({ content: 'Wrote 19 bytes to note.txt.' });
+    // With a response format the same prompt gets the outcome as JSON (mode a), as a constrained model must.
+    const responseFormat = { type: 'json_schema' as const, name: 'response', strict: true, schema: { properties: { success: {}, output: {}, error: {} } } };
+    expect(withResults(textStep(WRITE_STEP), [['writeFile', JSON.parse(WRITTEN)]], { ...allowed, responseFormat })).toEqual({
+      content: JSON.stringify(WROTE_OUTCOME),
+    });
   });
 
   it('synthesises from the last step result, aborts a replan, and refuses a request it cannot place', () => {

@@ -1,3 +1,4 @@
+import { TEXT_OUTCOME_INSTRUCTION } from '../../../src/agents/text-outcome.ts';
 import { dataBlocks, fitToFormat, lastResultOf, promptText, requestRole, stepOf } from './brain-reading.ts';
 import type { Brain, BrainReply, BrainRequest } from './types.ts';
 
@@ -5,7 +6,9 @@ import type { Brain, BrainReply, BrainRequest } from './types.ts';
 // content". It plays every role from what the request says, in whichever structured-output mode
 // the library uses: (a) a native response format (answers JSON with exactly the schema's fields),
 // (b) JSON asked for in the prompt (answers JSON, fenced if asked), (c) a final-answer tool
-// `report_step_outcome` among the tools (calls it to finish a step).
+// `report_step_outcome` among the tools (calls it to finish a step), (d) the executor's `text` mode:
+// no response format and TEXT_OUTCOME_INSTRUCTION in the step prompt (answers the output as plain
+// text, or `FAILED: <error>`; never JSON).
 
 /** The file the task writes and reads. */
 export const NOTE_PATH = 'note.txt';
@@ -80,13 +83,23 @@ export function createTaskBrain({ fenceJson = false, withoutTools = 'fabricate' 
       case 'replanner':
         return json(request, { action: 'abort', steps: null, rationale: 'The task brain does not revise plans.' });
       case 'executor':
-        return executorReply(request, withoutTools, (outcome) => json(request, outcome));
+        return executorReply(request, withoutTools, (outcome) => (answersInText(request) ? { content: textOutcome(outcome) } : json(request, outcome)));
       case 'synthesizer':
         return { content: synthesis(promptText(request)) };
       default:
         throw new Error('task brain: cannot tell which role this request is for');
     }
   };
+}
+
+/** Mode (d): the step prompt asks for the text protocol (src/agents/text-outcome.ts) and no response format is set. */
+function answersInText(request: BrainRequest): boolean {
+  return request.responseFormat === null && promptText(request).includes(TEXT_OUTCOME_INSTRUCTION);
+}
+
+/** A step outcome as a model told TEXT_OUTCOME_INSTRUCTION writes it: the output as is, or `FAILED: <error>`. */
+function textOutcome(outcome: Outcome): string {
+  return outcome.success ? outcome.output : `FAILED: ${outcome.error}`;
 }
 
 function executorReply(request: BrainRequest, withoutTools: 'fabricate' | 'admit', answer: (outcome: Outcome) => BrainReply): BrainReply {
