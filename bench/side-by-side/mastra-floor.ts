@@ -2,7 +2,8 @@
  * `node --experimental-transform-types bench/side-by-side/mastra-floor.ts [rounds=15]`: process CPU
  * per call of the layers under one executor step, on a 0 ms mock model, interleaved round by round:
  * a plain `Agent.generate`; a two-turn tool step (a `work` call, then the outcome) through
- * `Agent.generate` with structured output; the same step through this project's executor port; and
+ * `Agent.generate` with structured output and without; the same step through this project's
+ * executor port in `native` and in `text` mode; and
  * the same two turns through the AI SDK's `generateText`, which Mastra wraps. What separates the
  * port from Mastra is this project's cost per step; what separates Mastra from the AI SDK is not.
  */
@@ -40,6 +41,7 @@ const structuredOutput = { schema: StepOutcomeSchema, errorStrategy: 'fallback' 
 const plain = new Agent({ id: 'plain', name: 'Plain', instructions: 'Answer.', model: asMastraModel(stepModel()), maxRetries: 0 });
 const withTool = new Agent({ id: 'tool', name: 'Tool', instructions: 'Use work.', model: asMastraModel(stepModel()), tools: { work }, maxRetries: 0 });
 const port = executorPort(createExecutorAgent({ model: asMastraModel(stepModel()), tools: { work } }), { mode: 'native' });
+const textPort = executorPort(createExecutorAgent({ model: asMastraModel(stepModel()), tools: { work } }), { mode: 'text' });
 const sdkModel = stepModel();
 const sdkWork = tool({ description: 'Do one step.', inputSchema: z.object({ step: z.string() }), execute: async () => 'result of s1' });
 const step = { id: 's1', description: 'Do s1', expectedOutput: 'its result', dependsOn: [], toolHint: 'work' };
@@ -56,7 +58,9 @@ const request = (): StepRequest => ({
 const CASES: Readonly<Record<string, () => Promise<unknown>>> = {
   'Agent.generate, plain': () => plain.generate('Hello'),
   'Agent.generate, tool step + structured output': () => withTool.generate('Do s1', { maxSteps: 5, structuredOutput }),
+  'Agent.generate, tool step, no structured output': () => withTool.generate('Do s1', { maxSteps: 5 }),
   'executorPort.execute (native), tool step': () => port.execute(request()),
+  'executorPort.execute (text), tool step': () => textPort.execute(request()),
   'AI SDK generateText, tool step': () =>
     generateText({ model: sdkModel, system: 'Use work.', prompt: 'Do s1', tools: { work: sdkWork }, stopWhen: stepCountIs(5) }),
 };

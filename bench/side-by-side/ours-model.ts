@@ -7,11 +7,12 @@
 import { MockLanguageModelV4 } from 'ai/test';
 import type { MastraModelConfig } from '@mastra/core/llm';
 import { REPORT_TOOL_NAME } from '../../src/agents/report-tool.ts';
+import { TEXT_OUTCOME_INSTRUCTION } from '../../src/agents/text-outcome.ts';
 import { asMastraModel } from '../../src/testing/as-mastra-model.ts';
 import { type ModelCallOptions, toGenerateResult, toStreamResult } from '../../src/testing/model-protocol.ts';
 import type { ScriptedReply } from '../../src/testing/responses.ts';
 import type { Ledger, Role } from './ledger.ts';
-import { executorStep, offeredTools, plannedArguments, requestText, responseSchema, toolResults } from './ours-request.ts';
+import { executorStep, lastUserText, offeredTools, plannedArguments, requestText, responseSchema, toolResults } from './ours-request.ts';
 import { inputTokensOf, tokensOf } from './tokens.ts';
 import { doneMarker, sleep, WORK_TOOL, type World, type WorldStep } from './world.ts';
 
@@ -81,7 +82,7 @@ function plannerAnswer({ world, ledger, direct = false }: OursModelContext, opti
 /**
  * A `work` call first — the planned call's arguments when the prompt hands over a direct step whose
  * call failed, else `{ step }` — and once its result is in, the outcome (a report call in `tool`
- * mode, else JSON text); a planned call's outcome is the tool's result as it is, as the direct call's would have been.
+ * mode, the result or `FAILED: …` when the prompt asks for text, else JSON text); a planned call's outcome is the tool's result as it is, as the direct call's would have been.
  */
 function executorAnswer({ world, ledger }: OursModelContext, options: ModelCallOptions): Answer {
   const step = executorStep(world, ledger, options.prompt);
@@ -92,9 +93,9 @@ function executorAnswer({ world, ledger }: OursModelContext, options: ModelCallO
     ? { success: true, output: planned ? observation : `Completed ${step.id}. ${observation}`, error: null }
     : { success: false, output: '', error: `FAILED ${step.id}: ${observation.slice(0, 200)}` };
   const reportsByTool = offeredTools(options).some((tool) => tool.name === REPORT_TOOL_NAME);
-  return reportsByTool
-    ? { role: 'executor', step: step.id, call: { toolName: REPORT_TOOL_NAME, input: outcome } }
-    : { role: 'executor', step: step.id, text: JSON.stringify(outcome) };
+  if (reportsByTool) return { role: 'executor', step: step.id, call: { toolName: REPORT_TOOL_NAME, input: outcome } };
+  const asText = lastUserText(options.prompt).includes(TEXT_OUTCOME_INSTRUCTION);
+  return { role: 'executor', step: step.id, text: asText ? (outcome.success ? outcome.output : `FAILED: ${outcome.error}`) : JSON.stringify(outcome) };
 }
 
 function answer(role: OursModelRole, context: OursModelContext, options: ModelCallOptions): Answer {

@@ -10,7 +10,7 @@ import type { Peer, PeerRunSetup } from './peer.ts';
 import { doWork, WORK_DESCRIPTION, WORK_INPUT_DESCRIPTION, WORK_STEP_DESCRIPTION, WORK_TOOL } from './world.ts';
 
 /** How this project's roles are asked for structured answers in the bench. */
-export type OursOutputMode = 'native' | 'prompt' | 'tool';
+export type OursOutputMode = 'native' | 'prompt' | 'tool' | 'text';
 
 const require = createRequire(import.meta.url);
 const versionOf = (packageJson: string) => (JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version;
@@ -29,10 +29,12 @@ export interface OursPeerOptions {
 /**
  * The modes of planner and executor for one bench mode, always explicit: `auto` would pick from the
  * model provider, and the scripted models answer whatever mode they are asked in but the bench
- * compares one mode at a time (a planner has no `tool` mode: it asks in the prompt).
+ * compares one mode at a time (a planner has no `tool` mode: it asks in the prompt; nor a `text`
+ * mode: it stays on `native`, what OpenAI's API gets).
  */
 function roleModes(mode: OursOutputMode): { planner: PlannerOutputMode; executor: ExecutorOutputMode } {
-  return { planner: mode === 'tool' ? 'prompt' : mode, executor: mode };
+  const planner = { tool: 'prompt', text: 'native' } as const;
+  return { planner: mode === 'tool' || mode === 'text' ? planner[mode] : mode, executor: mode };
 }
 
 /** The world's `work` tool; with `direct`, it also takes the `input` a direct step's `$ref` fills in. */

@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- peers [--peers ours,langgraph,classic] [--only calls,tokens,overhead,dag,direct,cache]
- * [--mode native|prompt|tool] [--latency-ms 50] [--tool-ms 0] [--overhead-rounds 5]
+ * [--mode native|prompt|tool|text] [--latency-ms 50] [--tool-ms 0] [--overhead-rounds 5]
  * [--overhead-warmup 3] [--dag-rounds 3] [--json]`: this project, LangGraph.js's plan-and-execute
  * design and @langchain/classic's PlanAndExecuteAgentExecutor on one scripted world in one process;
  * prints the comparison as ratios (`direct` and `cache`, features only this project has, run on it
@@ -61,7 +61,7 @@ function parseChoices(args: readonly string[]): Choices {
   const scenarios = list(values.only);
   const unknown = scenarios.filter((name) => !SCENARIOS.includes(name as ScenarioName));
   if (unknown.length > 0) fail(`Unknown scenario ${unknown.join(', ')}; expected some of ${SCENARIOS.join(', ')}`);
-  if (!['native', 'prompt', 'tool'].includes(values.mode)) fail(`Expected --mode native, prompt or tool, got ${values.mode}`);
+  if (!['native', 'prompt', 'tool', 'text'].includes(values.mode)) fail(`Expected --mode native, prompt, tool or text, got ${values.mode}`);
   const numeric = (key: keyof typeof values, fallback: number) => {
     const value = values[key] === undefined ? fallback : Number(values[key]);
     return Number.isFinite(value) && value >= 0 ? value : fail(`Expected --${key} to be a number from 0 up, got ${values[key]}`);

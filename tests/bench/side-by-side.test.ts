@@ -3,7 +3,8 @@ import { answerFor, type RequestView } from '../../bench/peers/src/answers.ts';
 import { Ledger } from '../../bench/side-by-side/ledger.ts';
 import { directArgs } from '../../bench/side-by-side/ours-model.ts';
 import { measureCache, measureDirect } from '../../bench/side-by-side/ours-scenarios.ts';
-import { SCENARIO_DEFAULTS } from '../../bench/side-by-side/peer-scenarios.ts';
+import { oursPeer } from '../../bench/side-by-side/ours-peer.ts';
+import { measureCalls, measureTokens, SCENARIO_DEFAULTS } from '../../bench/side-by-side/peer-scenarios.ts';
 import { contextGrowth, formatTable, type PeerMetrics, ratioCell, tableRows } from '../../bench/side-by-side/ratio-table.ts';
 import { inputTokensOf, requestChars, tokensOf, toolCallText } from '../../bench/side-by-side/tokens.ts';
 import { chainsWorld, doWork, firstStepNamed, lineWorld } from '../../bench/side-by-side/world.ts';
@@ -87,6 +88,25 @@ describe('this project’s direct steps and plan cache on the scripted world', (
     const cache = (await measureCache('native')).get('ours')!;
 
     expect(cache).toEqual({ value: { firstPlannerCalls: 1, secondPlannerCalls: 0, secondCalls: 1 }, error: undefined });
+  });
+});
+
+describe('this project’s executor modes on the scripted world', () => {
+  // Exact counts (issue 11): the text mode sends no schema with the executor's turns.
+  it.each([
+    ['native', 14_576, 644],
+    ['text', 11_267, 478],
+  ] as const)('%s: the 20-step run costs %i input tokens, %i per executor step on average', async (mode, run, perStep) => {
+    const tokens = (await measureTokens([oursPeer(mode)])).get('ours')!;
+    const steps = tokens.value!.executorPerStep;
+
+    expect([tokens.error, tokens.value!.run, Math.round(steps.reduce((sum, value) => sum + value, 0) / steps.length)]).toEqual([undefined, run, perStep]);
+  });
+
+  it('text: 12 model calls on the happy 5-step line, 15 when step 3 fails once and is redone', async () => {
+    const calls = (await measureCalls([oursPeer('text')])).get('ours')!;
+
+    expect(calls).toMatchObject({ value: { happy: 12, failure: 15, redone: true, hidden: false }, error: undefined });
   });
 });
 
