@@ -120,7 +120,7 @@ export interface EnvModels extends RoleModels {
 /**
  * The structured-output modes PLAN_EXECUTE_OUTPUT_MODE chooses: `auto`, `native` or `prompt` for
  * every role; `tool` (the executor reports through its final-answer tool, the planner uses
- * `prompt`); or per role, `planner=prompt,executor=tool`. Undefined when it is unset or blank.
+ * `prompt`); `text` (the executor's answer is the output, the planner `auto`); or per role, `planner=prompt,executor=tool`. Undefined when it is unset or blank.
  * @throws InvalidOptionsError for any other value.
  */
 export function outputModesFromEnv(env: ModelEnv = process.env): StructuredOutputOptions | undefined {

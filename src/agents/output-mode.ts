@@ -115,7 +115,10 @@ export function parseOutputModes(value: string | undefined, variable = 'PLAN_EXE
   const text = value?.trim();
   if (!text) return undefined;
   try {
-    if (!text.includes('=')) return checkOutputModes(EXECUTOR_ONLY[text] ?? { planner: text as PlannerOutputMode, executor: text as ExecutorOutputMode });
+    if (!text.includes('='))
+      return checkOutputModes(
+        (Object.hasOwn(EXECUTOR_ONLY, text) ? EXECUTOR_ONLY[text] : undefined) ?? { planner: text as PlannerOutputMode, executor: text as ExecutorOutputMode },
+      );
     const pairs = text.split(',').map((pair) => pair.split('=').map((part) => part.trim()));
     return checkOutputModes(Object.fromEntries(pairs) as StructuredOutputOptions);
   } catch (error) {

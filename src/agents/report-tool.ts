@@ -28,6 +28,8 @@ interface ToolCallLike {
 /** One model turn as Mastra reports it. */
 export interface TurnLike {
   readonly toolCalls?: readonly ToolCallLike[];
+  /** What the model wrote in this turn. */
+  readonly text?: string;
 }
 
 const nameOf = (call: ToolCallLike) => call.payload?.toolName ?? call.toolName;

@@ -93,7 +93,10 @@ export async function callStructured(agent: Agent, prompt: string, schema: z.Zod
   if (finishReason === 'aborted' || abortSignal.aborted) throw new RunCancelledError();
   const steps = result.steps ?? [];
   const object = mode === 'tool' ? lastReportedOutcome(steps) : result.object;
-  return { text: result.text ?? '', object: object ?? null, usage: toTokenUsage(result.totalUsage), toolCalls: countWorkToolCalls(steps), finishReason, mode };
+  // Mastra's `text` joins every turn's: in `text` mode the answer is the last turn alone, not the
+  // words a model wrote beside its tool calls ("Let me read the file first.").
+  const text = (mode === 'text' ? steps.at(-1)?.text : undefined) ?? result.text ?? '';
+  return { text, object: object ?? null, usage: toTokenUsage(result.totalUsage), toolCalls: countWorkToolCalls(steps), finishReason, mode };
 }
 
 /**

@@ -58,12 +58,15 @@ export function withoutLeadingReasoning(text: string): string {
 }
 
 /**
- * `text` without its leading reasoning: complete blocks, or everything up to a lone closing tag
- * (a chat template that opened the block in the prompt); for answers read as plain text.
+ * `text` without its leading reasoning, for answers read as plain text: the complete blocks it
+ * starts with; else everything up to the first closing tag (a chat template that opened the block
+ * in the prompt). An opening tag never closed is reasoning cut off: nothing is left. A closing tag
+ * after a complete block is content (an answer may quote the tag).
  */
 export function withoutReasoning(text: string): string {
   const rest = withoutLeadingReasoning(text);
-  const close = LEADING_OPEN.test(rest) ? null : CLOSE_TAG.exec(rest);
+  if (LEADING_OPEN.test(rest)) return '';
+  const close = rest === text ? CLOSE_TAG.exec(rest) : null;
   return close ? rest.slice(close.index + close[0].length) : rest;
 }
 

@@ -47,7 +47,7 @@ describe('executor input tokens per step (peers harness counting)', () => {
     // prompt: no schema; the fields are listed once in the prompt.
     ['prompt', [269, 311], 580],
     // text: no schema at all; one line says how to answer.
-    ['text', [215, 256], 471],
+    ['text', [212, 254], 466],
   ] as const)('%s mode: exact tokens of both turns', async (mode, perCall, total) => {
     const { perCall: counted } = await stepTokens(mode);
     expect(counted).toEqual(perCall);

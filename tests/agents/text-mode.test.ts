@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createExecutorAgent, executorPort } from '../../src/agents/executor.ts';
 import { readTextOutcome, TEXT_OUTCOME_INSTRUCTION } from '../../src/agents/text-outcome.ts';
 import { PlanAndExecute } from '../../src/plan-and-execute.ts';
-import { createScriptedModel, scriptPlan, scriptReplan, text, toolCall } from '../../src/testing/index.ts';
+import { createScriptedModel, type ScriptedReply, scriptPlan, scriptReplan, text, toolCall } from '../../src/testing/index.ts';
 import { createAddTool, dataBlock, userText } from '../helpers/agent-fixtures.ts';
 import { plan, step } from '../helpers/plans.ts';
 
@@ -24,9 +24,14 @@ describe('readTextOutcome', () => {
     ['FAILED: with no reason', 'FAILED:', failed('The executor reported that the step failed.'), []],
     ['"Failed" as the start of an output', 'Failed logins: 3', done('Failed logins: 3'), []],
     ['FAILED without a colon', 'FAILED TESTS: none', done('FAILED TESTS: none'), []],
-    ['FAILED later in the answer', 'Checked it. FAILED: nothing', done('Checked it. FAILED: nothing'), []],
+    ['FAILED: inside a paragraph', 'Checked it. FAILED: nothing', done('Checked it. FAILED: nothing'), []],
+    ['FAILED: opening the last paragraph', 'I could not find it.\n\nFAILED: the file does not exist', failed('the file does not exist'), []],
+    ['FAILED: in a heading', '# FAILED: no network', failed('no network'), []],
+    ['FAILED: in a code fence', '```\nFAILED: no file\n```', failed('no file'), []],
+    ['FAILED: in a middle paragraph', 'Tried.\n\nFAILED: once\n\nThen it worked: 3.', done('Tried.\n\nFAILED: once\n\nThen it worked: 3.'), []],
     ['a leading think block', '<think>\nAdd them.\n</think>\n\nThe sum is 3.', done('The sum is 3.'), ['think-block']],
     ['a lone closing think tag', 'I add 1 and 2.</think>The sum is 3.', done('The sum is 3.'), ['think-block']],
+    ['a closing tag quoted after a complete block', '<think>x</think>Escape it as </think> here.', done('Escape it as </think> here.'), ['think-block']],
     ['a think block before FAILED:', '<think>no tool</think>FAILED: no add tool', failed('no add tool'), ['think-block']],
     ['an outcome as JSON', '{"success": false, "output": "", "error": "no rate"}', failed('no rate'), []],
     [
@@ -36,6 +41,13 @@ describe('readTextOutcome', () => {
       ['missing-nullable', 'boolean-string', 'output-not-string'],
     ],
     ['JSON that is not an outcome', '{"rate": 0.9}', done('{"rate": 0.9}'), []],
+    ['an outcome in a wrapper: the output', '{"result": {"success": true, "output": "x"}}', done('{"result": {"success": true, "output": "x"}}'), []],
+    [
+      'an outcome with other keys: the output',
+      '{"success": true, "output": "x", "status": "ok"}',
+      done('{"success": true, "output": "x", "status": "ok"}'),
+      [],
+    ],
     ['an outcome inside prose', 'Result: {"success": false, "output": "", "error": "x"}', done('Result: {"success": false, "output": "", "error": "x"}'), []],
   ])('reads %s', (_case, answer, value, repairs) => {
     expect(readTextOutcome(reply(answer))).toEqual({ value, repairs });
@@ -45,11 +57,12 @@ describe('readTextOutcome', () => {
     ['an empty answer', ''],
     ['only whitespace', ' \n '],
     ['only a think block', '<think>hmm</think>\n'],
+    ['reasoning never closed (cut off)', '<think>I need to read the file and then'],
   ])('throws a retryable MODEL_OUTPUT_INVALID for %s, with the cost', (_case, answer) => {
     expect(() => readTextOutcome(reply(answer))).toThrow(
       expect.objectContaining({
         code: 'MODEL_OUTPUT_INVALID',
-        message: 'The executor answer does not match its schema: The answer is empty; answer with the result, or with FAILED: and why.',
+        message: 'The executor answer does not match its schema: The answer is empty; answer with the result, or start with FAILED: and why.',
         rawText: answer,
         usage: USAGE,
       }),
@@ -88,6 +101,19 @@ describe('executorPort in text mode', () => {
       [['add'], undefined],
     ]);
     expect(userText(model.calls[0]).endsWith(`\nAt most 3 turns.\n${TEXT_OUTCOME_INSTRUCTION}`)).toBe(true);
+  });
+
+  it('reads the last turn alone, not the words the model wrote beside its tool call', async () => {
+    const callWithWords: ScriptedReply = {
+      ...toolCall('add', { a: 1, b: 2 }),
+      content: [{ type: 'text', text: 'Let me add them.' }, ...toolCall('add', { a: 1, b: 2 }).content],
+    };
+    const model = createScriptedModel([callWithWords, text('FAILED: the tool said no')]);
+    const executor = executorPort(createExecutorAgent({ model, tools: { add: createAddTool().tool } }), { mode: 'text' });
+
+    const result = await executor.execute(request);
+
+    expect([result.value, result.toolCalls]).toEqual([failed('the tool said no'), 1]);
   });
 
   it('uses text mode when the agent was created with it', async () => {
