@@ -114,6 +114,14 @@ describe('PLAN_EXECUTE_OUTPUT_MODE', () => {
       'PLAN_EXECUTE_OUTPUT_MODE="planner=tool" is not valid (Expected `structuredOutput.planner` to be one of "auto", "native", "prompt", got "tool")',
     ],
     [
+      'constructor',
+      'PLAN_EXECUTE_OUTPUT_MODE="constructor" is not valid (Expected `structuredOutput.planner` to be one of "auto", "native", "prompt", got "constructor")',
+    ],
+    [
+      '__proto__',
+      'PLAN_EXECUTE_OUTPUT_MODE="__proto__" is not valid (Expected `structuredOutput.planner` to be one of "auto", "native", "prompt", got "__proto__")',
+    ],
+    [
       'planner=text',
       'PLAN_EXECUTE_OUTPUT_MODE="planner=text" is not valid (Expected `structuredOutput.planner` to be one of "auto", "native", "prompt", got "text")',
     ],
