@@ -9,21 +9,13 @@ import { createDefaultAgents } from '../../src/mastra/default-agents.ts';
 import { asMastraModel } from '../../src/testing/index.ts';
 import { createAddTool } from '../helpers/agent-fixtures.ts';
 import { httpErrorReply, jsonReply, startOpenAIStub, toolCallReply, type OpenAIStub, type StubScript } from '../helpers/openai-stub-server.ts';
-import { plan, step } from '../helpers/plans.ts';
+import { addStepRequest, plan, step } from '../helpers/plans.ts';
 
 // The request bodies each structured-output mode puts on the Chat Completions wire (issue 8).
 
 const signal = new AbortController().signal;
 const planRequest = { task: 'Add 1 and 2', tools: [{ name: 'add', description: 'Add two numbers' }], maxPlanSteps: 5, feedback: [], abortSignal: signal };
-const stepRequest = {
-  task: 'Add 1 and 2',
-  step: step('s1', [], { toolHint: 'add' }),
-  dependencies: [],
-  attempt: 1,
-  previousError: null,
-  maxIterations: 3,
-  abortSignal: signal,
-};
+const stepRequest = addStepRequest(signal);
 const DONE = { success: true, output: '3', error: null };
 const ADD_TOOL = {
   type: 'function',

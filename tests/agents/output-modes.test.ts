@@ -6,19 +6,11 @@ import { createSynthesizerAgent, synthesizerPort } from '../../src/agents/synthe
 import { isPlanExecuteError } from '../../src/engine/errors.ts';
 import { createScriptedModel, error, json, text, toolCall } from '../../src/testing/index.ts';
 import { createAddTool, userText } from '../helpers/agent-fixtures.ts';
-import { plan, step } from '../helpers/plans.ts';
+import { addStepRequest, plan, step } from '../helpers/plans.ts';
 
 const signal = new AbortController().signal;
 const planRequest = { task: 'Add 1 and 2', tools: [], maxPlanSteps: 5, feedback: [], abortSignal: signal };
-const stepRequest = {
-  task: 'Add 1 and 2',
-  step: step('s1', [], { toolHint: 'add' }),
-  dependencies: [],
-  attempt: 1,
-  previousError: null,
-  maxIterations: 3,
-  abortSignal: signal,
-};
+const stepRequest = addStepRequest(signal);
 const replanRequest = { ...planRequest, goal: 'g', completed: [], failedStep: step('s1'), error: 'broke', remaining: [], otherFailures: [] };
 const DONE = { success: true, output: 'sum is 3', error: null };
 const toolNames = (options: { tools?: ReadonlyArray<{ name: string }> } | undefined) => options?.tools?.map((tool) => tool.name) ?? [];

@@ -4,7 +4,7 @@ import { readTextOutcome, TEXT_OUTCOME_INSTRUCTION } from '../../src/agents/text
 import { PlanAndExecute } from '../../src/plan-and-execute.ts';
 import { createScriptedModel, type ScriptedReply, scriptPlan, scriptReplan, text, toolCall } from '../../src/testing/index.ts';
 import { createAddTool, dataBlock, userText } from '../helpers/agent-fixtures.ts';
-import { plan, step } from '../helpers/plans.ts';
+import { addStepRequest, plan, step } from '../helpers/plans.ts';
 
 // The executor's `text` mode (issue 11): no response schema on any turn; the answer is the step's
 // output, `FAILED:` at its start a step that cannot be done.
@@ -71,15 +71,7 @@ describe('readTextOutcome', () => {
 });
 
 describe('executorPort in text mode', () => {
-  const request = {
-    task: 'Add 1 and 2',
-    step: step('s1', [], { toolHint: 'add' }),
-    dependencies: [],
-    attempt: 1,
-    previousError: null,
-    maxIterations: 3,
-    abortSignal: new AbortController().signal,
-  };
+  const request = addStepRequest();
 
   it('sends the tools and no response format on every turn, says how to answer once, and takes the answer as the output', async () => {
     const model = createScriptedModel([toolCall('add', { a: 1, b: 2 }), text('The sum is 3.')]);

@@ -1,4 +1,5 @@
 import type { Plan, PlanStep } from '../../src/engine/plan-schema.ts';
+import type { StepRequest } from '../../src/engine/ports.ts';
 import type { StepStatus, TrackedStep } from '../../src/engine/tracker.ts';
 import type { TokenUsage } from '../../src/engine/usage.ts';
 
@@ -20,4 +21,9 @@ export function tracked(id: string, status: StepStatus, dependsOn: string[] = []
 /** A TokenUsage whose total is input + output. */
 export function usage(inputTokens: number, outputTokens: number): TokenUsage {
   return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens };
+}
+
+/** The executor's request for step s1 of the task "Add 1 and 2" (tool hint `add`, 3 turns), first attempt, no inputs. */
+export function addStepRequest(abortSignal: AbortSignal = new AbortController().signal): StepRequest {
+  return { task: 'Add 1 and 2', step: step('s1', [], { toolHint: 'add' }), dependencies: [], attempt: 1, previousError: null, maxIterations: 3, abortSignal };
 }
