@@ -88,9 +88,9 @@ export interface ExecutorPortOptions {
  * The engine's Executor, backed by an executor Agent: one `generate` per step attempt, at most
  * `maxIterations` model turns, the outcome obtained in the chosen mode (`auto`: `tool` on any server
  * but OpenAI's own API, so tool calls are never traded for a response format; `text`, the leanest,
- * only when chosen). A turn budget spent
- * on tool calls is a permanent failure (a retry would spend it the same way); an answer the
- * tolerant reader cannot recover is a retryable ModelOutputError; a provider error is classified.
+ * only when chosen). A turn budget spent on tool calls is a permanent failure (a retry would spend
+ * it the same way); an answer the tolerant reader cannot recover is a retryable ModelOutputError;
+ * a provider error is classified.
  * @throws InvalidOptionsError for an unknown mode.
  */
 export function executorPort(agent: Agent, { mode }: ExecutorPortOptions = {}): Executor {

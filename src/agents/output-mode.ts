@@ -11,7 +11,8 @@ import { describeModelServer, isOpenAIApi, isScriptedModel } from './model-serve
  * - `tool` (executor only): the executor gets a final-answer tool, `report_step_outcome`, and its
  *   step ends when the model calls it; works wherever tool calling works;
  * - `text` (executor only): no schema at all (issue 11): the step's output is the model's final
- *   answer as written, and an answer opening with `FAILED:` is a step that cannot be done; the
+ *   answer as written, and one whose first or last paragraph opens with `FAILED:` is a step that
+ *   cannot be done; the
  *   fewest tokens per turn, works wherever tool calling works, and an output is never escaped
  *   into a JSON string — but a failure is only seen when the model says it that way.
  */
