@@ -12,9 +12,8 @@ import { describeModelServer, isOpenAIApi, isScriptedModel } from './model-serve
  *   step ends when the model calls it; works wherever tool calling works;
  * - `text` (executor only): no schema at all (issue 11): the step's output is the model's final
  *   answer as written, and one whose first or last paragraph opens with `FAILED:` is a step that
- *   cannot be done; the
- *   fewest tokens per turn, works wherever tool calling works, and an output is never escaped
- *   into a JSON string — but a failure is only seen when the model says it that way.
+ *   cannot be done; the fewest tokens per turn, works wherever tool calling works, and an output
+ *   is never escaped into a JSON string — but a failure is only seen when the model says it so.
  */
 export type StructuredOutputMode = 'native' | 'prompt' | 'tool' | 'text';
 
