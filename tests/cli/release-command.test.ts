@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { normalise, runCli, spawnCli } from './helpers/run-cli.ts';
+import { normalise, runCli, runMain, spawnCli } from './helpers/run-cli.ts';
+
+// In this process through main() but for the piped event lines and Ctrl-C, which keep the process path.
 
 describe('plan-execute release', { timeout: 60_000 }, () => {
   it('--json prints only the release result and exits 0 for the green 1.4.2', async () => {
-    const { code, stdout, stderr } = await runCli(['release', '1.4.2', '--env', 'staging', '--json']);
+    const { code, stdout, stderr } = await runMain(['release', '1.4.2', '--env', 'staging', '--json']);
     const release = JSON.parse(stdout);
     expect(stderr).toBe('');
     expect(code).toBe(0);
@@ -17,7 +19,7 @@ describe('plan-execute release', { timeout: 60_000 }, () => {
   });
 
   it('--json shows the fix the replanner inserted for 1.4.3, with --services for two service chains', async () => {
-    const { code, stdout } = await runCli(['release', '1.4.3', '--env', 'production', '--services', 'web,api', '--json']);
+    const { code, stdout } = await runMain(['release', '1.4.3', '--env', 'production', '--services', 'web,api', '--json']);
     const release = JSON.parse(stdout);
     expect(code).toBe(0);
     expect(release.status).toBe('succeeded');
@@ -74,7 +76,7 @@ release 1.4.3 to staging (web): succeeded after a replan
   });
 
   it('exits 2 when the release is aborted (1.5.0: verification fails after the deploy)', async () => {
-    const { code, stdout, stderr } = await runCli(['release', '1.5.0', '--env', 'staging']);
+    const { code, stdout, stderr } = await runMain(['release', '1.5.0', '--env', 'staging']);
     expect(stderr).toBe('');
     expect(code).toBe(2);
     expect(stdout).toContain('  [!] verify-web failed: health check failed for web@1.5.0: downstream_db_unreachable (orders-db did not answer within 5 s)\n');

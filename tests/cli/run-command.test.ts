@@ -1,10 +1,7 @@
 import { chmodSync, realpathSync, writeFileSync } from 'node:fs';
-import type { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
-import { cliEnv, EMPTY_DIR, normalise, runCli, spawnCli } from './helpers/run-cli.ts';
-import { memoryIo } from './helpers/memory-io.ts';
+import { normalise, runCli, runMain, spawnCli } from './helpers/run-cli.ts';
 import { GREETING, PLAN, step, succeed } from './helpers/greeting.ts';
 import { startLoopbackModel, type LoopbackModel, type LoopbackScript } from './helpers/loopback-model.ts';
 import { makeTempDir, removeTempDirs } from './helpers/temp-dir.ts';
@@ -24,28 +21,16 @@ afterEach(async () => {
 });
 
 /**
- * Runs the CLI in this process through `main()`, as `runCli` runs it in a child: the environment
- * without model variables plus `env`, the working directory `cwd`, stdin `input` then its end.
- * It saves a process start (5–10 s on two busy cores) per test; the spawned CLI keeps its own
- * tests (the first one, an approval read from a real stdin, Ctrl-C, a missing model).
- */
-async function inProcess(argv: string[], { env = {}, cwd = EMPTY_DIR, input = '' }: { env?: Record<string, string>; cwd?: string; input?: string } = {}) {
-  const { io, output } = memoryIo({ env: cliEnv(env), cwd });
-  (io.stdin as PassThrough).end(input);
-  const code = await main(argv, io);
-  return { code, stdout: output.stdout, stderr: output.stderr };
-}
-
-/**
  * Runs `run "Greet me" …args` in a fresh workspace against a loopback model answering `script`,
- * stdin `input`; stdout normalised. In this process unless `spawned`.
+ * stdin `input`; stdout normalised. In this process unless `spawned` (the spawned CLI keeps the
+ * first test, an approval read from a real stdin, Ctrl-C and a missing model).
  */
 async function runAgainst(script: LoopbackScript, args: string[], options: { input?: string; env?: Record<string, string>; spawned?: boolean } = {}) {
   model = await startLoopbackModel(script);
   const workspace = realpathSync(makeTempDir('plan-execute-run-workspace-'));
   const argv = ['run', 'Greet me', '--workspace', workspace, ...args];
   const env = { OPENAI_BASE_URL: model.baseUrl, ...options.env };
-  const outcome = options.spawned ? await runCli(argv, { input: options.input, env }) : await inProcess(argv, { env, input: options.input });
+  const outcome = options.spawned ? await runCli(argv, { input: options.input, env }) : await runMain(argv, { env, input: options.input });
   return { ...outcome, stdout: normalise(outcome.stdout, workspace) };
 }
 
@@ -105,7 +90,7 @@ tokens: 60 (planner 15, executor 30, synthesizer 15); 2 step attempts in <n> ms
     model = await startLoopbackModel(GREETING);
     const cwd = makeTempDir('plan-execute-dotenv-');
     writeFileSync(join(cwd, '.env'), `OPENAI_API_KEY=\nOPENAI_BASE_URL=${model.baseUrl}\n`);
-    const { code, stdout } = await inProcess(['run', 'Greet me', '--json'], { cwd });
+    const { code, stdout } = await runMain(['run', 'Greet me', '--json'], { cwd });
     expect(code).toBe(0);
     expect(JSON.parse(stdout).status).toBe('completed');
   });
@@ -119,7 +104,7 @@ tokens: 60 (planner 15, executor 30, synthesizer 15); 2 step attempts in <n> ms
     });
     const cwd = makeTempDir('plan-execute-dotenv-secret-');
     writeFileSync(join(cwd, '.env'), `OPENAI_API_KEY=${key}\nOPENAI_BASE_URL=${model.baseUrl}\n`);
-    const { code, stdout } = await inProcess(['run', 'Greet me', '--json'], { cwd });
+    const { code, stdout } = await runMain(['run', 'Greet me', '--json'], { cwd });
     expect(code).toBe(0);
     expect(stdout).not.toContain(key);
     const result = JSON.parse(stdout);
@@ -129,7 +114,7 @@ tokens: 60 (planner 15, executor 30, synthesizer 15); 2 step attempts in <n> ms
   it('works in ./workspace, created when missing, without --workspace', async () => {
     model = await startLoopbackModel(GREETING);
     const cwd = realpathSync(makeTempDir('plan-execute-default-workspace-'));
-    const { code, stdout } = await inProcess(['run', 'Greet me'], { cwd, env: { OPENAI_BASE_URL: model.baseUrl } });
+    const { code, stdout } = await runMain(['run', 'Greet me'], { cwd, env: { OPENAI_BASE_URL: model.baseUrl } });
     expect(code).toBe(0);
     expect(stdout.split('\n')[0]).toBe(`executor tools: readFile, writeFile, listFiles in ${cwd}/workspace`);
     expect(realpathSync(join(cwd, 'workspace'))).toBe(join(cwd, 'workspace'));
@@ -163,8 +148,8 @@ tokens: 60 (planner 15, executor 30, synthesizer 15); 2 step attempts in <n> ms
     const workspace = realpathSync(makeTempDir('plan-execute-run-workspace-'));
     const args = ['run', 'Greet me', '--workspace', workspace, '--plan-cache', cacheFile, '--json'];
 
-    const first = await inProcess(args, { env: { OPENAI_BASE_URL: model.baseUrl } });
-    const second = await inProcess(args, { env: { OPENAI_BASE_URL: model.baseUrl } });
+    const first = await runMain(args, { env: { OPENAI_BASE_URL: model.baseUrl } });
+    const second = await runMain(args, { env: { OPENAI_BASE_URL: model.baseUrl } });
 
     expect([first.code, second.code]).toEqual([0, 0]);
     expect(model.requests).toEqual(['planner', 'executor', 'executor', 'synthesizer', 'executor', 'executor', 'synthesizer']);

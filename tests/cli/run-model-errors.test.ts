@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closedLoopbackAddress, startUnauthorizedServer, type StandInServer } from '../providers/servers/index.ts';
-import { normalise, runCli } from './helpers/run-cli.ts';
+import { normalise, runCli, runMain } from './helpers/run-cli.ts';
 import { makeTempDir, removeTempDirs } from './helpers/temp-dir.ts';
 
 let server: StandInServer | undefined;
@@ -17,16 +17,18 @@ const REFUSED =
   "error: the model server refused the planner's request (MODEL_REQUEST_REJECTED): HTTP 401 Incorrect API key provided: sk-test-************cdef. " +
   'You can find your API key at https://platform.openai.com/account/api-keys. (check OPENAI_API_KEY)\n';
 
-async function runWith(baseUrl: string, args: string[] = []) {
+/** Runs `run "Greet me"` against `baseUrl`: in this process through main(), or `spawned` (the 401 case keeps the process path). */
+async function runWith(baseUrl: string, args: string[] = [], { spawned = false } = {}) {
   const workspace = realpathSync(makeTempDir('plan-execute-run-errors-'));
-  const outcome = await runCli(['run', 'Greet me', '--workspace', workspace, ...args], { env: { OPENAI_BASE_URL: baseUrl, OPENAI_API_KEY: API_KEY } });
+  const run = spawned ? runCli : runMain;
+  const outcome = await run(['run', 'Greet me', '--workspace', workspace, ...args], { env: { OPENAI_BASE_URL: baseUrl, OPENAI_API_KEY: API_KEY } });
   return { ...outcome, stdout: normalise(outcome.stdout, workspace) };
 }
 
 describe('plan-execute run when the model server says no', { timeout: 60_000 }, () => {
   it('a 401 ends the run after exactly one request: one error line, no summary, exit 76', async () => {
     server = await startUnauthorizedServer();
-    const outcome = await runWith(server.baseURL);
+    const outcome = await runWith(server.baseURL, [], { spawned: true });
     expect(outcome).toEqual({
       code: 76,
       signal: null,

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPORT_TOOL_NAME } from '../../src/agents/report-tool.ts';
-import { normalise, runCli } from './helpers/run-cli.ts';
+import { normalise, runCli, runMain } from './helpers/run-cli.ts';
 import { startLoopbackModel, type LoopbackModel, type LoopbackRequest, type LoopbackScript } from './helpers/loopback-model.ts';
 import { makeTempDir, removeTempDirs } from './helpers/temp-dir.ts';
 
@@ -84,7 +84,7 @@ tokens: 90 (planner 15, executor 60, synthesizer 15); 2 step attempts in <n> ms
     const script = { ...SCRIPT, planner: [{ json: { ...WRITE_AND_LIST, steps: WRITE_AND_LIST.steps.slice(0, 1) } }], executor: SCRIPT.executor!.slice(0, 2) };
     model = await startLoopbackModel(script);
     const workspace = realpathSync(makeTempDir('plan-execute-run-tools-'));
-    const { code, stdout } = await runCli(['run', 'Write hello.txt', '--workspace', workspace, '--json'], { env: { OPENAI_BASE_URL: model.baseUrl } });
+    const { code, stdout } = await runMain(['run', 'Write hello.txt', '--workspace', workspace, '--json'], { env: { OPENAI_BASE_URL: model.baseUrl } });
     expect(code).toBe(0);
     expect(JSON.parse(stdout).steps.map((step: { stepId: string; toolCalls: number }) => [step.stepId, step.toolCalls])).toEqual([['write', 1]]);
     expect(readFileSync(join(workspace, 'hello.txt'), 'utf8')).toBe('Hello from the executor\n');
@@ -99,7 +99,7 @@ tokens: 90 (planner 15, executor 60, synthesizer 15); 2 step attempts in <n> ms
     const script = { ...SCRIPT, planner: [{ json: { ...WRITE_AND_LIST, steps: WRITE_AND_LIST.steps.slice(0, 1) } }], executor: [outcome('wrote hello.txt')] };
     model = await startLoopbackModel(script);
     const workspace = realpathSync(makeTempDir('plan-execute-run-tools-'));
-    const { code, stdout } = await runCli(['run', 'Write hello.txt', '--workspace', workspace], { env: { OPENAI_BASE_URL: model.baseUrl } });
+    const { code, stdout } = await runMain(['run', 'Write hello.txt', '--workspace', workspace], { env: { OPENAI_BASE_URL: model.baseUrl } });
     expect(code).toBe(0);
     expect(normalise(stdout, workspace)).toBe(`executor tools: readFile, writeFile, listFiles in <workspace>
 run <id>: Write hello.txt

@@ -3,7 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { PassThrough } from 'node:stream';
 import { afterAll } from 'vitest';
+import { main } from '../../../src/cli/main.ts';
+import { memoryIo } from './memory-io.ts';
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -52,6 +55,18 @@ export function runCli(args: readonly string[], { env = {}, input, cwd = EMPTY_D
     });
     child.stdin?.end(input ?? '');
   });
+}
+
+/**
+ * Runs the CLI in this process through `main()`, as `runCli` runs it in a child (the same
+ * environment, working directory and stdin, then its end): no process start, which costs 5–10 s
+ * on two busy cores. Each command keeps a spawned test of its own for the process path.
+ */
+export async function runMain(args: readonly string[], { env = {}, input, cwd = EMPTY_DIR }: RunCliOptions = {}): Promise<CliOutcome> {
+  const { io, output } = memoryIo({ env: cliEnv(env), cwd });
+  (io.stdin as PassThrough).end(input ?? '');
+  const code = await main([...args], io);
+  return { code, signal: null, stdout: output.stdout, stderr: output.stderr };
 }
 
 /** Starts the CLI and hands back the process, for tests that talk to it while it runs. */
