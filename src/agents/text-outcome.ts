@@ -33,9 +33,11 @@ export function readTextOutcome(reply: ReplyToRead): { value: StepOutcome; repai
   const answer = withoutReasoning(reply.text).trim();
   const repairs = answer === reply.text.trim() ? [] : ['think-block'];
   if (!answer) throw new ModelOutputError('executor', reply.text, [EMPTY_ISSUE], reply.usage);
-  const error = failureOf(WHOLE_FENCE.exec(answer)?.[1]?.trim() ?? answer);
+  // A fenced answer is judged by its content; an output keeps its fence.
+  const content = WHOLE_FENCE.exec(answer)?.[1]?.trim() ?? answer;
+  const error = failureOf(content);
   if (error !== null) return { value: { success: false, output: '', error }, repairs };
-  const outcome = outcomeObject(answer);
+  const outcome = outcomeObject(content);
   if (outcome) return { value: outcome.value, repairs: [...new Set([...repairs, ...outcome.repairs])] };
   return { value: { success: true, output: answer, error: null }, repairs };
 }
@@ -50,11 +52,11 @@ function failureOf(answer: string): string | null {
   return null;
 }
 
-/** The outcome an answer of exactly `{ success, output?, error? }` JSON holds (fenced or not), normalised; else null. */
-function outcomeObject(answer: string): { value: StepOutcome; repairs: readonly string[] } | null {
+/** The outcome an answer of exactly `{ success, output?, error? }` JSON holds, normalised; else null. */
+function outcomeObject(content: string): { value: StepOutcome; repairs: readonly string[] } | null {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(WHOLE_FENCE.exec(answer)?.[1] ?? answer);
+    parsed = JSON.parse(content);
   } catch {
     return null;
   }
