@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
 import { DEMO_USAGE, MAIN_USAGE, RELEASE_USAGE, RUN_USAGE } from '../../src/cli/usage.ts';
-import { memoryIo } from './helpers/memory-io.ts';
-import { EMPTY_DIR, runCli } from './helpers/run-cli.ts';
+import { runCli, runMain } from './helpers/run-cli.ts';
 
-/** `plan-execute <args>` in this process (the spawned CLI is covered by the --help cases and bin.test). */
-async function inProcess(args: readonly string[]) {
-  const { io, output } = memoryIo({ cwd: EMPTY_DIR });
-  const code = await main(args, io);
-  return { code, ...output };
-}
+// In this process through runMain (the spawned CLI is covered by the --help cases and bin.test).
 
 describe('plan-execute --help', () => {
   it.each([
@@ -94,7 +87,7 @@ describe('plan-execute usage errors', () => {
     [['demo', 'now'], usageError('plan-execute demo', 'unexpected argument "now"', DEMO)],
     [['demo', '--fast'], usageError('plan-execute demo', "unknown option '--fast'", DEMO)],
   ])('%j exits 64 with the problem and the usage line on stderr', async (args, stderr) => {
-    expect(await inProcess(args)).toEqual({ code: 64, stdout: '', stderr });
+    expect(await runMain(args)).toEqual({ code: 64, signal: null, stdout: '', stderr });
   });
 
   it('exits 64 with the problem and the usage line on stderr from the spawned CLI too', async () => {
@@ -102,7 +95,7 @@ describe('plan-execute usage errors', () => {
   });
 
   it('reports a service name the release example rejects as a usage error', async () => {
-    const outcome = await inProcess(['release', '1.4.2', '--env', 'staging', '--services', 'Web']);
+    const outcome = await runMain(['release', '1.4.2', '--env', 'staging', '--services', 'Web']);
     expect(outcome.code).toBe(64);
     expect(outcome.stdout).toBe('');
     expect(outcome.stderr).toBe(
