@@ -35,6 +35,8 @@ export type PlanRunEvent = EventBase &
         readonly description: string;
         /** Present (true) when the engine calls the step's tool itself (a direct step), without an executor model call. */
         readonly direct?: true;
+        /** Present (true) when the attempt started while the planner was still writing (`streamPlan`) and the run took it over. */
+        readonly early?: true;
       }
     | { readonly type: 'step-finished'; readonly stepId: string; readonly result: StepResult }
     | { readonly type: 'step-failed'; readonly stepId: string; readonly result: StepResult }

@@ -1,11 +1,13 @@
 import { raceAbort } from './abort.ts';
 import { PlanRejectedError, PlanValidationError } from './errors.ts';
-import type { Plan } from './plan-schema.ts';
+import type { Plan, PlanStep } from './plan-schema.ts';
 import { askWithRepairs } from './repair-loop.ts';
 import { RunEnd, type RunContext } from './run-context.ts';
 import { PlanTracker } from './tracker.ts';
 import type { ApprovePlan } from './settings.ts';
 import { cachedPlan } from './cached-plans.ts';
+import { cutText } from './cut-text.ts';
+import { EarlySteps } from './early-steps.ts';
 import { catalogueContext, validatePlan } from './validate-plan.ts';
 
 /** What approving a plan can say: true runs it, false rejects the run, a Plan replaces it. */
@@ -15,22 +17,55 @@ export type ApprovalVerdict = boolean | Plan;
  * Takes the plan from the plan cache when it holds a valid one for this run; otherwise asks the
  * planner and validates the plan: an invalid plan (or a malformed answer) goes back with the
  * validator's messages, at most `maxPlanRepairs` times, then the run fails. Tracks it.
+ * With `early` (the plain loop's `streamPlan`), steps the planner streams start at once (see
+ * EarlySteps); once the plan is made, those it holds unchanged wait for the loop to take them.
  */
-export async function makePlan(context: RunContext): Promise<void> {
+export async function makePlan(context: RunContext, { early = false }: { readonly early?: boolean } = {}): Promise<void> {
   const { planner, tools, settings } = context.input;
   const validation = catalogueContext(tools, settings.maxPlanSteps);
   const cached = await cachedPlan(context, validation);
   if (cached) return context.track(PlanTracker.fromPlan(cached));
-  const { value: plan, attempt } = await askWithRepairs(context, {
-    role: 'planner',
-    ask: (feedback, abortSignal) => planner.plan({ task: context.task, tools, maxPlanSteps: settings.maxPlanSteps, feedback, abortSignal }),
-    check: (candidate) => {
-      const verdict = validatePlan(candidate, validation);
-      return verdict.ok ? { ok: true, value: verdict.plan } : verdict;
+  const onStepWritten = early ? startEarly(context) : undefined;
+  try {
+    const { value: plan, attempt } = await askWithRepairs(context, {
+      role: 'planner',
+      ask: (feedback, abortSignal) => planner.plan({ task: context.task, tools, maxPlanSteps: settings.maxPlanSteps, feedback, abortSignal, onStepWritten }),
+      check: (candidate) => {
+        const verdict = validatePlan(candidate, validation);
+        return verdict.ok ? { ok: true, value: verdict.plan } : verdict;
+      },
+    });
+    context.dropEarlySteps(plan.steps);
+    context.emit({ type: 'plan-created', plan, attempt });
+    context.track(PlanTracker.fromPlan(plan));
+  } catch (error) {
+    context.dropEarlySteps();
+    throw error;
+  }
+}
+
+/** Sets up the run's early steps and returns what the planner calls with each written step. */
+function startEarly(context: RunContext): (step: PlanStep) => void {
+  const { executor, settings } = context.input;
+  const maxTokens = settings.budget?.maxTokens;
+  const early = new EarlySteps(
+    (step, dependencies, abortSignal) =>
+      executor.execute({ task: context.task, step, dependencies, attempt: 1, previousError: null, maxIterations: settings.maxStepIterations, abortSignal }),
+    {
+      limit: settings.concurrency,
+      maxSteps: settings.maxPlanSteps,
+      // The budget counts what the early attempts spent before the meter does.
+      mayStart: (spentTokens) => !context.signal.aborted && (maxTokens === undefined || context.meter.totalTokens + spentTokens < maxTokens),
+      // As the loop passes a done step's output on: redacted, cut.
+      outputOf: (reply) => {
+        const { success, output } = context.redact(reply.value);
+        return success ? cutText(output, settings.maxStepOutputChars) : null;
+      },
     },
-  });
-  context.emit({ type: 'plan-created', plan, attempt });
-  context.track(PlanTracker.fromPlan(plan));
+  );
+  context.earlySteps = early;
+  // Redacted as the plan will be, so that the same step compares equal.
+  return (step) => early.offer(context.redact(step));
 }
 
 /** The verdict of an `approvePlan` gate on the tracked plan (given a copy, so it cannot change the run's). */

@@ -75,14 +75,20 @@ export async function loadRun(input: ResumeInput): Promise<RunContext | PlanRunR
 
 /** Gives a run's lease up without ending it (a driver that stops between phases); `finishRun` does it itself. */
 export async function releaseRun(context: RunContext): Promise<void> {
+  // Whoever reopens the run will not take them over.
+  context.dropEarlySteps();
   await context.releaseLease();
 }
 
-/** Plans when no plan is tracked yet (validated, repaired), then asks `approvePlan`; checkpoints once both are done. */
-export async function planAndApprove(context: RunContext): Promise<void> {
+/**
+ * Plans when no plan is tracked yet (validated, repaired), then asks `approvePlan`; checkpoints
+ * once both are done. `early`: steps start while the plan is written (see EarlySteps), never with
+ * `approvePlan`; only for a driver that iterates the same context next (`runPlan`).
+ */
+export async function planAndApprove(context: RunContext, { early = false }: { readonly early?: boolean } = {}): Promise<void> {
   if (context.hasPlan && !context.awaitingApproval) return;
-  if (!context.hasPlan) await makePlan(context);
   const { approvePlan, approvalTimeoutMs } = context.input.settings;
+  if (!context.hasPlan) await makePlan(context, { early: early && !approvePlan });
   // A plan a workflow left waiting for approval is never run unapproved.
   if (context.awaitingApproval && !approvePlan) throw new RunEnd('rejected', new PlanRejectedError());
   if (approvePlan) {
@@ -132,6 +138,8 @@ export async function handleFailures(context: RunContext): Promise<void> {
     context.pendingFailures.shift();
     await context.checkpoint();
   }
+  // An early attempt whose step a revision changed or a skip settled is no longer wanted.
+  context.dropEarlySteps(context.tracker.list().filter((step) => step.status === 'pending'));
 }
 
 /**
@@ -142,6 +150,8 @@ export async function handleFailures(context: RunContext): Promise<void> {
  * NOTHING_DONE, and the synthesizer is not called.
  */
 export async function finishRun(context: RunContext, error?: unknown): Promise<PlanRunResult> {
+  // An early attempt the loop never took (the run ended first) is aborted; what it spent is counted.
+  context.dropEarlySteps();
   try {
     return await endRun(context, error);
   } finally {
@@ -171,7 +181,7 @@ async function executeReadySteps(context: RunContext): Promise<void> {
   let fatal: unknown = null;
   for (;;) {
     if (context.pendingFailures.length === 0 && fatal === null) {
-      for (const stepId of nextBatch(context.tracker.list(), context.input.settings.concurrency)) {
+      for (const stepId of nextBatch(context.tracker.list(), context.input.settings.concurrency, context.earlySteps ?? undefined)) {
         const done = runStep(context, stepId).catch((error: unknown) => void (fatal ??= error));
         running.set(
           stepId,

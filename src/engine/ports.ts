@@ -39,6 +39,13 @@ export interface PlanRequest {
   readonly feedback: readonly string[];
   /** Fires when the run is cancelled or times out. */
   readonly abortSignal: AbortSignal;
+  /**
+   * Present when the run starts steps early (`streamPlan`): a planner that streams its answer calls
+   * it with each step as soon as the step is written whole (a later step has begun), in plan
+   * order, at most once per step; the plan it returns stays the answer. A planner that cannot
+   * stream ignores it.
+   */
+  readonly onStepWritten?: ((step: PlanStep) => void) | undefined;
 }
 
 /** A finished step as the replanner sees it. */

@@ -10,7 +10,9 @@ import {
   type PlanExecuteError,
   type PlanExecuteErrorCode,
 } from './errors.ts';
+import type { EarlySteps } from './early-steps.ts';
 import { notify, type PlanRunEventInput } from './events.ts';
+import type { PlanStep } from './plan-schema.ts';
 import type { StepFailure } from './policy.ts';
 import type { RoleReply } from './ports.ts';
 import type { PlanRunResult, RunStatus, RunWarning, StepResult } from './result.ts';
@@ -57,6 +59,8 @@ export class RunContext {
   readonly warnings: RunWarning[];
   /** The plan is tracked but not approved yet (the workflow suspended for approval); stored with the run. */
   awaitingApproval: boolean;
+  /** Steps started while the planner was writing (`streamPlan`), until the run takes or drops them; never stored. */
+  earlySteps: EarlySteps | null = null;
   private trackerValue: PlanTracker | null = null;
   private saving: Promise<unknown> = Promise.resolve();
   private redactor: Redactor | null = null;
@@ -137,10 +141,16 @@ export class RunContext {
     return this.redactor(value);
   }
 
+  /** True once the token budget is spent. */
+  budgetSpent(): boolean {
+    const maxTokens = this.input.settings.budget?.maxTokens;
+    return maxTokens !== undefined && this.meter.totalTokens >= maxTokens;
+  }
+
   /** Stops the run before a model call once the token budget is spent. */
   ensureBudget(): void {
     const maxTokens = this.input.settings.budget?.maxTokens;
-    if (maxTokens !== undefined && this.meter.totalTokens >= maxTokens) {
+    if (maxTokens !== undefined && this.budgetSpent()) {
       const error = new BudgetExceededError(this.meter.totalTokens, maxTokens, this.hasPlan ? this.tracker.snapshot() : null);
       throw new RunEnd('aborted', error);
     }
@@ -156,6 +166,22 @@ export class RunContext {
     for (const repair of repairs) this.repairs[repair] = (this.repairs[repair] ?? 0) + 1;
     if (reply.mode === undefined) return;
     this.emit({ type: 'model-called', role, stepId, mode: reply.mode, usage: reply.usage, durationMs: Date.now() - startedAt, repairs, error: null });
+  }
+
+  /**
+   * Aborts the early attempts no step of `keep` is the same as (all by default), and counts what
+   * the finished ones spent, with a `model-called` event each, as the loop counts its attempts.
+   */
+  dropEarlySteps(keep: readonly PlanStep[] = []): void {
+    for (const attempt of this.earlySteps?.discard(keep) ?? []) {
+      if (attempt.settled) this.recordCall('executor', attempt.step.id, attempt.settled, attempt.startedAt);
+      if (attempt.failure) {
+        // As a failed attempt of the loop is counted: a malformed answer's usage, a model error's event.
+        const error = this.redact(attempt.failure.error);
+        const usage = isPlanExecuteError(error, 'MODEL_OUTPUT_INVALID') && error.usage ? error.usage : ZERO_USAGE;
+        this.recordFailedCall('executor', attempt.step.id, error, usage, attempt.startedAt);
+      }
+    }
   }
 
   /** Counts a call that threw: its usage, and a `model-called` event when a model adapter reported the error. */

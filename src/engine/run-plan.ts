@@ -16,7 +16,8 @@ import type { ResumeInput, RunPlanInput } from './run-input.ts';
  * the store cannot record the new run.
  */
 export async function runPlan(input: RunPlanInput): Promise<PlanRunResult> {
-  return driveRun(await startRun(input));
+  // Only here do steps start while the plan is written: every other driver reopens or hands off the run.
+  return driveRun(await startRun(input), { early: input.settings.streamPlan });
 }
 
 /**
@@ -46,10 +47,14 @@ export async function resumePlan(input: ResumeInput): Promise<PlanRunResult> {
   return driveRun(opened);
 }
 
-/** Plans and approves (when not done yet), iterates until settled handling failures in between, and finishes: the loop both `runPlan` and the fleet's workers drive an opened run with. */
-export async function driveRun(context: RunContext): Promise<PlanRunResult> {
+/**
+ * Plans and approves (when not done yet), iterates until settled handling failures in between, and
+ * finishes: the loop both `runPlan` and the fleet's workers drive an opened run with. `early`:
+ * steps start while the plan is written (`streamPlan`; `runPlan` only).
+ */
+export async function driveRun(context: RunContext, { early = false }: { readonly early?: boolean } = {}): Promise<PlanRunResult> {
   try {
-    await planAndApprove(context);
+    await planAndApprove(context, { early });
     while ((await iterate(context)) === 'failures') await handleFailures(context);
   } catch (error) {
     return finishRun(context, error);

@@ -33,7 +33,8 @@ export async function runStep(context: RunContext, stepId: string): Promise<void
     // Stored before the executor runs, so an attempt cut off by a crash still counts (crash loops end).
     await context.checkpoint();
     const direct = runsDirectly(context, step) ? { direct: true as const } : {};
-    context.emit({ type: 'step-started', stepId, attempt: step.attempts, description: step.description, ...direct });
+    const early = step.attempts === 1 && context.earlySteps?.holds(step) ? { early: true as const } : {};
+    context.emit({ type: 'step-started', stepId, attempt: step.attempts, description: step.description, ...direct, ...early });
     const { result, thrown } = await attemptStep(context, step);
     context.stepResults.push(result);
     if (result.status === 'cancelled') {
@@ -153,13 +154,30 @@ async function runAttempt(context: RunContext, step: TrackedStep, signal: AbortS
     };
   }
   const call = direct ? direct.call : plannedCall(context, step);
-  const reply: StepReply = await raceAbort(executor.execute(stepRequest(context, step, signal, call)), signal);
-  context.recordCall('executor', step.id, reply, startedAt);
+  const early = step.attempts === 1 && call === undefined ? context.earlySteps?.take(step) : undefined;
+  if (early) abortWith(signal, early.controller);
+  const reply: StepReply = await raceAbort(early?.reply ?? executor.execute(stepRequest(context, step, signal, call)), signal);
+  // An attempt taken over from while the plan was written started then.
+  const begun = early?.startedAt ?? startedAt;
+  context.recordCall('executor', step.id, reply, begun);
   const { success, output, error } = context.redact(reply.value);
-  const common = { ...base, retryable: false, toolCalls: reply.toolCalls, usage: reply.usage, durationMs: Date.now() - startedAt };
+  const common = {
+    ...base,
+    ...(early ? { startedAt: new Date(begun).toISOString() } : {}),
+    retryable: false,
+    toolCalls: reply.toolCalls,
+    usage: reply.usage,
+    durationMs: Date.now() - begun,
+  };
   return success
     ? { ...common, status: 'done', output: cutText(output, settings.maxStepOutputChars), error: null }
     : { ...common, status: 'failed', output: null, error: cutText(error ?? 'The step reported failure without a reason', settings.maxStepOutputChars) };
+}
+
+/** Aborts `controller` when `signal` fires (an early attempt taken over by the step's time limit and cancellation). */
+function abortWith(signal: AbortSignal, controller: AbortController): void {
+  if (signal.aborted) controller.abort(signal.reason);
+  else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
 }
 
 function stepRequest(context: RunContext, step: TrackedStep, abortSignal: AbortSignal, directCall: DirectCall | undefined): StepRequest {

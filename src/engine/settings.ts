@@ -24,6 +24,8 @@ export const DEFAULTS = Object.freeze({
   maxPlanRepairs: 2,
   /** Merge the step outputs with the synthesizer. */
   synthesize: true,
+  /** Start steps while the planner is still writing the plan (`run` and `stream` only). */
+  streamPlan: false,
   /**
    * Time limit of one model call: each planner, replanner and synthesizer call, and each executor
    * turn (an executor attempt without `stepTimeoutMs` is limited to `callTimeoutMs × maxStepIterations`).
@@ -66,6 +68,14 @@ export interface RunSettings {
   readonly maxPlanRepairs: number;
   /** @default true */
   readonly synthesize: boolean;
+  /**
+   * Start each step without a direct call as soon as the planner has written it whole and its
+   * dependencies finished the same way, before the plan is finished and validated; a step of the
+   * validated plan identical to a started one takes that attempt as its first, the others are
+   * aborted (a tool they called stays called). `run` and `stream` only (the CLI's
+   * `--stream-plan`); not with `approvePlan`. @default false
+   */
+  readonly streamPlan: boolean;
   /** Restarts of a step cut off by crashes before it fails for good. @default 3 */
   readonly maxCrashRestarts: number;
   /** Lease length in the store, in ms; a crashed owner's run can be taken over after it. @default 30000 */
@@ -126,6 +136,12 @@ export function resolveSettings(input: RunSettingsInput = {}): RunSettings {
   }
   expectBoolean('replanOnFailure', input.replanOnFailure);
   expectBoolean('synthesize', input.synthesize);
+  expectBoolean('streamPlan', input.streamPlan);
+  if (input.streamPlan === true && input.approvePlan !== undefined) {
+    throw new InvalidOptionsError(
+      '`streamPlan` starts steps before the plan is whole, and `approvePlan` must see the plan before anything runs: use one of them',
+    );
+  }
   expectFunction('approvePlan', input.approvePlan);
   expectFunction('failurePolicy', input.failurePolicy);
   return {
@@ -137,6 +153,7 @@ export function resolveSettings(input: RunSettingsInput = {}): RunSettings {
     concurrency: input.concurrency ?? DEFAULTS.concurrency,
     maxPlanRepairs: input.maxPlanRepairs ?? DEFAULTS.maxPlanRepairs,
     synthesize: input.synthesize ?? DEFAULTS.synthesize,
+    streamPlan: input.streamPlan ?? DEFAULTS.streamPlan,
     maxCrashRestarts: input.maxCrashRestarts ?? DEFAULTS.maxCrashRestarts,
     leaseMs: input.leaseMs ?? DEFAULTS.leaseMs,
     leaseWaitMs: input.leaseWaitMs ?? DEFAULTS.leaseWaitMs,

@@ -29,6 +29,14 @@ describe('readyStepIds', () => {
 });
 
 describe('nextBatch', () => {
+  it('with early work: starts the ready steps it holds first and always, its attempts in flight taking slots from the others', () => {
+    const steps = [tracked('a', 'pending'), tracked('b', 'pending'), tracked('c', 'pending'), tracked('d', 'in_progress')];
+    const early = (held: readonly string[], inFlight: number) => ({ holds: (step: { id: string }) => held.includes(step.id), inFlight: () => inFlight });
+    expect(nextBatch(steps, 3, early(['c'], 1))).toEqual(['c', 'a']);
+    expect(nextBatch(steps, 2, early(['b', 'c'], 2))).toEqual(['b', 'c']);
+    expect(nextBatch(steps, 3, early([], 0))).toEqual(['a', 'b']);
+  });
+
   const independent = ['a', 'b', 'c', 'd', 'e'].map((id) => tracked(id, 'pending'));
 
   it('takes at most `concurrency` ready steps, in plan order', () => {
