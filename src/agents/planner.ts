@@ -10,6 +10,7 @@ import { quietAgent } from './agent-logger.ts';
 import { describeModelServer } from './model-server.ts';
 import { chosenOutputMode, rememberOutputMode, resolveOutputMode, type PlannerOutputMode } from './output-mode.ts';
 import { toEngineDecision, toEnginePlan } from './model-plan.ts';
+import { planStreamReader } from './plan-stream.ts';
 import { DATA_RULE, planPrompt, replanPrompt } from './prompts.ts';
 import { generateStructured } from './structured-call.ts';
 
@@ -65,7 +66,8 @@ export function plannerPort(agent: Agent, { mode }: PlannerPortOptions = {}): Pl
   return {
     plan: async (request) => {
       const callMode = await resolveOutputMode('planner', agent, chosen);
-      const options = { abortSignal: request.abortSignal, mode: callMode, role: 'planner', kind: 'plan', goal: request.task } as const;
+      const onText = request.onStepWritten && planStreamReader(request.onStepWritten, { maxSteps: request.maxPlanSteps });
+      const options = { abortSignal: request.abortSignal, mode: callMode, role: 'planner', kind: 'plan', goal: request.task, onText } as const;
       return toEnginePlan(await generateStructured(agent, planPrompt(request, callMode), ModelPlanSchema, options));
     },
     replan: async (request) => {

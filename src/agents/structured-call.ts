@@ -57,6 +57,8 @@ export interface StructuredCallOptions {
   readonly maxTurns?: number;
   /** Per-call values the agent's tools read (`context.requestContext`). */
   readonly requestContext?: RequestContext;
+  /** Streams the call (`agent.stream`) and gets the answer's text so far after each piece; the reply is the same as without. */
+  readonly onText?: ((text: string) => Promise<void>) | undefined;
 }
 
 /** The failure of a step whose model spent its turn budget on tool calls without reporting, or null. */
@@ -80,12 +82,13 @@ export async function callStructured(agent: Agent, prompt: string, schema: z.Zod
   const { abortSignal, mode } = options;
   let result: GenerateLike;
   try {
-    result = (await agent.generate(prompt, {
+    const callOptions = {
       abortSignal,
       ...(options.maxTurns === undefined ? {} : { maxSteps: options.maxTurns }),
       ...(options.requestContext ? { requestContext: options.requestContext } : {}),
       ...modeOptions(mode, schema, options.kind),
-    })) as GenerateLike;
+    };
+    result = options.onText ? await streamed(agent, prompt, callOptions, options.onText) : ((await agent.generate(prompt, callOptions)) as GenerateLike);
   } catch (error) {
     throw await classifiedCallError(agent, error, options.role, abortSignal);
   }
@@ -97,6 +100,19 @@ export async function callStructured(agent: Agent, prompt: string, schema: z.Zod
   // words a model wrote beside its tool calls ("Let me read the file first.").
   const text = (mode === 'text' ? steps.at(-1)?.text : undefined) ?? result.text ?? '';
   return { text, object: object ?? null, usage: toTokenUsage(result.totalUsage), toolCalls: countWorkToolCalls(steps), finishReason, mode };
+}
+
+/** `agent.stream`, `onText` given the text so far after each piece, then the full output as `generate` gives it (throwing its error). */
+async function streamed(agent: Agent, prompt: string, callOptions: Record<string, unknown>, onText: (text: string) => Promise<void>): Promise<GenerateLike> {
+  const output = await agent.stream(prompt, callOptions);
+  let text = '';
+  for await (const piece of output.textStream) {
+    text += piece;
+    await onText(text);
+  }
+  const full = await output.getFullOutput();
+  if (full.error) throw full.error;
+  return full as GenerateLike;
 }
 
 /**

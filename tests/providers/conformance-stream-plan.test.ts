@@ -1,0 +1,81 @@
+import { createOpenAI } from '@ai-sdk/openai';
+import { afterEach, describe, expect, it } from 'vitest';
+import { asMastraModel } from '../../src/testing/index.ts';
+import { brain, chatModels, closeStarted, expectCompleted, requestShapes, runTask, started } from './conformance-harness.ts';
+import {
+  startLlamaCppServer,
+  startLmStudioServer,
+  startOllamaServer,
+  startOpenAIChatServer,
+  startOpenAIResponsesServer,
+  startUnauthorizedServer,
+  startVllmServer,
+} from './servers/index.ts';
+
+afterEach(closeStarted);
+
+// `streamPlan` (issue 11, Wanted 5) streams the planner's request (`stream: true`) and reads the
+// plan as its pieces come in: the stand-ins' documented streams (Chat Completions chunks with the
+// content in two deltas, OpenAI Responses events) carry it; nothing new was needed from them.
+
+// auto on any server but OpenAI's own API: planner `prompt`, executor `tool` (as conformance.test.ts).
+const PROMPT_AND_TOOL = ['tools[] format:false', ...Array(4).fill('tools[writeFile,readFile,report_step_outcome] format:false'), 'tools[] format:false'];
+const NATIVE = ['tools[] format:true', ...Array(4).fill('tools[writeFile,readFile] format:true'), 'tools[] format:false'];
+
+const responsesModels = (baseURL: string) => {
+  const model = asMastraModel(createOpenAI({ baseURL, apiKey: 'sk-test' })('gpt-4o-mini'));
+  return { planner: model, executor: model };
+};
+
+describe('streamPlan on each server', () => {
+  // llama.cpp's answer puts prose before the JSON ("Here is the result:"): an answer that is not
+  // JSON from its start is read whole, since the words before it may be reasoning a chat template
+  // opened; so no step starts early there.
+  it.each([
+    ['OpenAI Chat Completions (strict)', () => startOpenAIChatServer({ brain }), chatModels, PROMPT_AND_TOOL, true],
+    ['Ollama', () => startOllamaServer({ brain }), chatModels, PROMPT_AND_TOOL, true],
+    ['vLLM', () => startVllmServer({ brain }), chatModels, PROMPT_AND_TOOL, true],
+    ['llama.cpp (a <think> block, then prose around the plan)', () => startLlamaCppServer({ brain }), chatModels, PROMPT_AND_TOOL, false],
+    ['LM Studio', () => startLmStudioServer({ brain }), chatModels, PROMPT_AND_TOOL, true],
+    ['OpenAI Responses (strict), the planner native', () => startOpenAIResponsesServer({ brain }), responsesModels, NATIVE, true],
+  ])('%s: the plan is streamed and the run completes as without', async (_name, start, models, shapes, early) => {
+    const server = await started(start());
+
+    const run = await runTask(models(server.baseURL), { streamPlan: true });
+
+    await expectCompleted(run, server);
+    expect(requestShapes(server)).toEqual(shapes);
+    expect(server.requests.map((request) => (request.body as { stream?: boolean }).stream === true)).toEqual([true, false, false, false, false, false]);
+    // The first half of the streamed content already holds s2's beginning: s1 started while the plan was written.
+    expect(run.events.flatMap((event) => (event.type === 'step-started' ? [[event.stepId, event.early ?? false]] : []))).toEqual([
+      ['s1', early],
+      ['s2', false],
+    ]);
+  });
+
+  it("counts the streamed plan's tokens as the unstreamed one's (the usage chunk `stream_options.include_usage` asks for)", async () => {
+    const server = await started(startOpenAIChatServer({ brain }));
+    const streamed = await runTask(chatModels(server.baseURL), { streamPlan: true });
+    const whole = await runTask(chatModels(server.baseURL));
+
+    const planner = (run: typeof whole) => run.result.usage.byRole.planner;
+    expect(planner(streamed).totalTokens).toBeGreaterThan(0);
+    expect(planner(streamed)).toEqual(planner(whole));
+    const options = (index: number) => (server.requests[index]!.body as { stream_options?: unknown }).stream_options;
+    expect(options(0)).toEqual({ include_usage: true });
+  });
+
+  it('a refused API key (401) on the streamed plan: MODEL_REQUEST_REJECTED after one call, as without', async () => {
+    const server = await started(startUnauthorizedServer());
+
+    const { result } = await runTask(chatModels(server.baseURL), { streamPlan: true });
+
+    expect(result.status).toBe('failed');
+    expect(result.error).toMatchObject({
+      code: 'MODEL_REQUEST_REJECTED',
+      message: expect.stringMatching(/^The model server refused the planner's request \(HTTP 401\): Incorrect API key provided: /),
+    });
+    expect(server.requests).toHaveLength(1);
+    expect((server.requests[0]!.body as { stream?: boolean }).stream).toBe(true);
+  });
+});
