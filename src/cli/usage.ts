@@ -73,6 +73,8 @@ Options:
   --plan-cache <file|url>  Reuse the plan of an earlier run of the same task and tools, for a
                         day: a LibSQL file (the run store's may be shared), or a database URL
                         (postgres://…, libsql://…)
+  --stream-plan         Start steps while the planner is still writing the plan, each as soon
+                        as it and its dependencies are done (not with --approve)
   --verbose             Also print a line per model call: role, mode, tokens, duration
   --json                Print only the result (PlanRunResult) as JSON; no progress
   -h, --help            Show this help

@@ -54,6 +54,14 @@ describe('formatModelCall (--verbose)', () => {
 });
 
 describe('formatEvent', () => {
+  it.each([
+    [{ attempt: 1 }, '  > s1 started'],
+    [{ attempt: 2 }, '  > s1 started (attempt 2)'],
+    [{ attempt: 1, early: true as const }, '  > s1 started (while the plan was written)'],
+  ])('prints a step start %j', (extra, line) => {
+    expect(formatEvent({ ...BASE, type: 'step-started', stepId: 's1', description: 'Do s1', ...extra })).toBe(line);
+  });
+
   it('prints a step warning with its name', () => {
     const event: PlanRunEvent = {
       ...BASE,

@@ -29,6 +29,7 @@ describe('plan-execute --help', () => {
       '--concurrency <n>',
       '--max-tokens <n>',
       '--plan-cache <file|url>',
+      '--stream-plan',
       '--verbose',
       '--json',
     ])
@@ -73,6 +74,14 @@ describe('plan-execute usage errors', () => {
     [['run', 'task', '--max-tokens', '1.5'], usageError('plan-execute run', '--max-tokens must be an integer from 1 and up, got "1.5"', RUN)],
     [['run', 'task', '--max-tokens'], usageError('plan-execute run', "option '--max-tokens <value>' argument missing", RUN)],
     [['run', 'task', '--json=yes'], usageError('plan-execute run', "option '--json' does not take an argument", RUN)],
+    [
+      ['run', 'task', '--stream-plan', '--approve'],
+      usageError(
+        'plan-execute run',
+        '--stream-plan starts steps before the plan is whole, and --approve shows the plan before anything runs: use one of them',
+        RUN,
+      ),
+    ],
     [['release', '--env', 'staging'], usageError('plan-execute release', 'missing the version', RELEASE)],
     [['release', '1.4.2'], usageError('plan-execute release', 'missing --env (staging or production)', RELEASE)],
     [['release', '1.4.2', '--env', 'qa'], usageError('plan-execute release', '--env must be staging or production, got "qa"', RELEASE)],

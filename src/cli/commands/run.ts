@@ -2,7 +2,7 @@ import { DEFAULTS, type RunSettingsInput } from '../../engine/settings.ts';
 import { modelsFromEnv, type RoleModels } from '../../models.ts';
 import { createPlanApprover, type PlanApprover } from '../approval/approve-plan.ts';
 import { editText } from '../approval/editor.ts';
-import { parseCommandLine, parseInteger, singlePositional } from '../args.ts';
+import { parseCommandLine, parseInteger, singlePositional, UsageError } from '../args.ts';
 import { secretsFromEnv } from '../../engine/redact.ts';
 import { withEnvFile } from '../env-file.ts';
 import { EXIT, exitCodeForRun } from '../exit-codes.ts';
@@ -25,6 +25,7 @@ const OPTIONS = {
   concurrency: { type: 'string' },
   'max-tokens': { type: 'string' },
   'plan-cache': { type: 'string' },
+  'stream-plan': { type: 'boolean' },
   verbose: { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -32,8 +33,11 @@ const OPTIONS = {
 
 type RunFlags = ReturnType<typeof parseCommandLine<typeof OPTIONS>>['values'];
 
-/** The run settings the flags ask for; a UsageError for a bad number. */
+/** The run settings the flags ask for; a UsageError for a bad number, or for --stream-plan with --approve. */
 function settingsFromFlags(values: RunFlags): RunSettingsInput {
+  if (values['stream-plan'] && values.approve) {
+    throw new UsageError('--stream-plan starts steps before the plan is whole, and --approve shows the plan before anything runs: use one of them', RUN_USAGE);
+  }
   const integer = (flag: keyof typeof OPTIONS, min: number) => {
     const raw = values[flag];
     return typeof raw === 'string' ? parseInteger(`--${flag}`, raw, min, RUN_USAGE) : undefined;
@@ -45,6 +49,7 @@ function settingsFromFlags(values: RunFlags): RunSettingsInput {
     ...(maxReplans === undefined ? {} : { maxReplans }),
     ...(concurrency === undefined ? {} : { concurrency }),
     ...(maxTokens === undefined ? {} : { budget: { maxTokens } }),
+    ...(values['stream-plan'] ? { streamPlan: true } : {}),
   };
 }
 

@@ -37,7 +37,7 @@ export function formatEvent(event: PlanRunEvent): string | null {
     case 'plan-rejected':
       return '  plan rejected at approval';
     case 'step-started':
-      return `  > ${event.stepId} started${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`;
+      return `  > ${event.stepId} started${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}${event.early ? ' (while the plan was written)' : ''}`;
     case 'step-finished':
       return `  ${MARKS.done} ${event.stepId}: ${oneLine(event.result.output ?? '')}`;
     case 'step-failed':
