@@ -9,7 +9,8 @@ import type { MastraModelConfig } from '@mastra/core/llm';
 import { REPORT_TOOL_NAME } from '../../src/agents/report-tool.ts';
 import { TEXT_OUTCOME_INSTRUCTION } from '../../src/agents/text-outcome.ts';
 import { asMastraModel } from '../../src/testing/as-mastra-model.ts';
-import { type ModelCallOptions, toGenerateResult, toStreamResult } from '../../src/testing/model-protocol.ts';
+import { simulateReadableStream } from 'ai';
+import { type ModelCallOptions, toGenerateResult, toModelUsage, toStreamResult } from '../../src/testing/model-protocol.ts';
 import type { ScriptedReply } from '../../src/testing/responses.ts';
 import type { Ledger, Role } from './ledger.ts';
 import { executorStep, lastUserText, offeredTools, plannedArguments, requestText, responseSchema, toolResults } from './ours-request.ts';
@@ -23,6 +24,11 @@ export interface OursModelContext {
   readonly latencyMs: number;
   /** The planner writes direct steps (see {@link directArgs}). @default false */
   readonly direct?: boolean;
+  /**
+   * When set, the planner's first answer, streamed, comes in one piece per step spread over this
+   * many ms (a model writing its plan) instead of whole after the latency. @default none
+   */
+  readonly planStreamMs?: number;
 }
 
 /** The model role of one mock: the planner's mock also answers the replanner. */
@@ -104,8 +110,8 @@ function answer(role: OursModelRole, context: OursModelContext, options: ModelCa
   return { role: 'synthesizer', text: `All ${context.world.steps.length} steps are done.` };
 }
 
-/** Answers one call, records it, then waits the latency (time the ledger counts as the model's). */
-async function reply(role: OursModelRole, context: OursModelContext, options: ModelCallOptions): Promise<ScriptedReply> {
+/** Answers one call, records it, then waits `waitMs`, the latency by default (time the ledger counts as the model's). */
+async function reply(role: OursModelRole, context: OursModelContext, options: ModelCallOptions, waitMs = context.latencyMs): Promise<ScriptedReply> {
   const started = performance.now();
   context.ledger.enter('model');
   try {
@@ -113,7 +119,7 @@ async function reply(role: OursModelRole, context: OursModelContext, options: Mo
     const content = 'call' in chosen ? [{ type: 'tool-call' as const, ...chosen.call }] : [{ type: 'text' as const, text: chosen.text }];
     const usage = { input: inputTokensOf(requestText(options)), output: tokensOf(JSON.stringify(content).length) };
     context.ledger.record({ role: chosen.role, step: chosen.step, inputTokens: usage.input, outputTokens: usage.output });
-    await sleep(context.latencyMs);
+    await sleep(waitMs);
     return { type: 'reply', content, finishReason: 'call' in chosen ? 'tool-calls' : 'stop', usage };
   } finally {
     context.ledger.leave('model', performance.now() - started);
@@ -123,11 +129,34 @@ async function reply(role: OursModelRole, context: OursModelContext, options: Mo
 /** The scripted model of `role` for one run. */
 export function oursModel(role: OursModelRole, context: OursModelContext): MastraModelConfig {
   let calls = 0;
+  const writesSlowly = () => role === 'planner' && context.planStreamMs !== undefined && context.ledger.count('planner') === 0;
   const model = new MockLanguageModelV4({
     provider: 'side-by-side',
     modelId: role,
-    doGenerate: async (options) => toGenerateResult(await reply(role, context, options), calls++),
-    doStream: async (options) => toStreamResult(await reply(role, context, options), calls++),
+    // Unstreamed, the slow plan comes whole once the writing time is over.
+    doGenerate: async (options) => toGenerateResult(await reply(role, context, options, writesSlowly() ? context.planStreamMs : undefined), calls++),
+    doStream: async (options) => {
+      if (!writesSlowly()) return toStreamResult(await reply(role, context, options), calls++);
+      const written = await reply(role, context, options, 0);
+      calls++;
+      return writtenOver(written, context.planStreamMs!);
+    },
   });
   return asMastraModel(model);
+}
+
+/** `reply` (one text part: a plan) as a stream whose text comes one step at a time, its parts spread evenly over `ms`. */
+function writtenOver(reply: ScriptedReply, ms: number) {
+  const [part] = reply.content;
+  const pieces = part?.type === 'text' ? part.text.split(/(?=\{"id":)/) : [];
+  const chunks = [
+    { type: 'stream-start', warnings: [] },
+    { type: 'text-start', id: 'plan' },
+    ...pieces.map((delta) => ({ type: 'text-delta', id: 'plan', delta })),
+    { type: 'text-end', id: 'plan' },
+    { type: 'finish', finishReason: { unified: 'stop', raw: 'stop' }, usage: toModelUsage(reply.usage) },
+  ];
+  return { stream: simulateReadableStream({ chunks, initialDelayInMs: null, chunkDelayInMs: ms / chunks.length }) } as Awaited<
+    ReturnType<typeof toStreamResult>
+  >;
 }

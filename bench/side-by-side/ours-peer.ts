@@ -24,6 +24,10 @@ export interface OursPeerOptions {
   readonly direct?: boolean;
   /** A plan cache shared by every run the peer prepares. @default none */
   readonly planCache?: PlanCache;
+  /** The planner writes its plan over this many ms, one step at a time (see OursModelContext). @default none */
+  readonly planStreamMs?: number;
+  /** Runs with `streamPlan`: steps start while the plan is written. @default false */
+  readonly streamPlan?: boolean;
 }
 
 /**
@@ -51,7 +55,7 @@ function workTool(setup: PeerRunSetup, direct: boolean) {
  * concurrency: 4 })` on the bench's scripted models, structured answers in `mode` for both roles
  * (`native`, what OpenAI's own API gets, by default); `options` make its plans direct or share a plan cache.
  */
-export function oursPeer(mode: OursOutputMode = 'native', { direct = false, planCache }: OursPeerOptions = {}): Peer {
+export function oursPeer(mode: OursOutputMode = 'native', { direct = false, planCache, planStreamMs, streamPlan = false }: OursPeerOptions = {}): Peer {
   return {
     id: 'ours',
     label: `mastra-plan-execute (this checkout; structured output: ${mode}${direct ? '; direct steps' : ''})`,
@@ -61,7 +65,7 @@ export function oursPeer(mode: OursOutputMode = 'native', { direct = false, plan
     },
     async prepare(setup) {
       const { world, ledger, latencyMs } = setup;
-      const context = { world, ledger, latencyMs, direct };
+      const context = { world, ledger, latencyMs, direct, ...(planStreamMs === undefined ? {} : { planStreamMs }) };
       const agent = new PlanAndExecute({
         planner: oursModel('planner', context),
         executor: oursModel('executor', context),
@@ -71,6 +75,7 @@ export function oursPeer(mode: OursOutputMode = 'native', { direct = false, plan
         maxPlanSteps: Math.max(10, world.steps.length),
         maxReplans: 2,
         structuredOutput: roleModes(mode),
+        streamPlan,
         ...(planCache === undefined ? {} : { planCache }),
       });
       return async (task) => {

@@ -1,7 +1,8 @@
 /**
  * The rows of `npm run bench -- peers` only this project has a feature for: the mechanical line
  * written as direct steps (5 steps happy and with one direct call throwing once; 20 steps for
- * tokens and overhead), and a plan-cache hit. Counts and tokens are exact; the peers' columns compare with
+ * tokens and overhead), a plan-cache hit, and the DAG under a slow planner with and without
+ * `streamPlan`. Counts and tokens are exact; the peers' columns compare with
  * their ordinary runs of the same plan (ratio-table.ts).
  */
 import { InMemoryPlanCache } from '../../src/engine/plan-cache.ts';
@@ -10,7 +11,7 @@ import { type OursOutputMode, oursPeer } from './ours-peer.ts';
 import type { Peer } from './peer.ts';
 import { medianOf, type PeerRunRecord, runInTurns, runPeer } from './peer-runs.ts';
 import type { ScenarioResult, ScenarioSettings } from './peer-scenarios.ts';
-import { lineWorld, resultOf, type World } from './world.ts';
+import { chainsWorld, lineWorld, resultOf, type World } from './world.ts';
 
 /** Model calls and tokens of the mechanical line as direct steps. */
 export interface DirectCounts {
@@ -45,10 +46,34 @@ export interface CacheCounts {
   readonly secondCalls: number;
 }
 
+/** The DAG's wall times with a planner that writes its plan over `planMs`, one plan order. */
+export interface StreamOrderTiming {
+  /** Median wall time without `streamPlan`, in ms. */
+  readonly wholeMs: number;
+  /** Median wall time with it, in ms. */
+  readonly streamedMs: number;
+  /** Executor model calls of the first timed run with it (the same as without when no step ran twice). */
+  readonly streamedExecutorCalls: number;
+  /** The same without it. */
+  readonly wholeExecutorCalls: number;
+}
+
+/** The 12-step DAG with a slow planner, steps planned chain by chain and level by level. */
+export interface StreamTiming {
+  /** How long the planner takes to write its plan, in ms. */
+  readonly planMs: number;
+  /** The critical path without streaming: the plan's writing time, 3 × 2 executor calls and the final call. */
+  readonly boundMs: number;
+  readonly chains: StreamOrderTiming;
+  readonly levels: StreamOrderTiming;
+}
+
 const CALL_STEPS = 5;
 const LINE_STEPS = 20;
 const FAILING_STEP = 'S03';
 const NO_WAIT = { latencyMs: 0, toolMs: 0 };
+const DAG_CHAINS = 4;
+const DAG_LENGTH = 3;
 
 /** The successful `work` calls of a run as `step <- input`, in step order: what the run computed. */
 const workDone = (ledger: Ledger) =>
@@ -111,4 +136,30 @@ export async function measureCache(mode: OursOutputMode): Promise<ScenarioResult
     secondCalls: second.ledger.count(),
   };
   return new Map([['ours', { value, error: first.error ?? second.error }]]);
+}
+
+/** Times the DAG with and without `streamPlan` in plan order `order`, the two taking turns. */
+async function timeStreamed(mode: OursOutputMode, settings: ScenarioSettings, order: 'chains' | 'levels'): Promise<StreamOrderTiming & { error?: string }> {
+  const planStreamMs = settings.planMs;
+  const whole = oursPeer(mode, { planStreamMs });
+  const streamed = { ...oursPeer(mode, { planStreamMs, streamPlan: true }), id: 'ours-streamed' };
+  const options = { latencyMs: settings.latencyMs, toolMs: settings.toolMs, rounds: settings.dagRounds, warmup: 1 };
+  const runs = await runInTurns([whole, streamed], () => chainsWorld(DAG_CHAINS, DAG_LENGTH, order), options);
+  const [wholeRuns, streamedRuns] = [runs.get(whole.id)!, runs.get(streamed.id)!];
+  const error = [...wholeRuns, ...streamedRuns].find((run) => run.error !== undefined)?.error;
+  return {
+    wholeMs: medianOf(wholeRuns, (run) => run.wallMs),
+    streamedMs: medianOf(streamedRuns, (run) => run.wallMs),
+    wholeExecutorCalls: wholeRuns[0]!.ledger.count('executor'),
+    streamedExecutorCalls: streamedRuns[0]!.ledger.count('executor'),
+    ...(error === undefined ? {} : { error }),
+  };
+}
+
+/** The 12-step DAG (4 chains × 3) with a planner writing over `settings.planMs`: wall times with `streamPlan` and without, in both plan orders. */
+export async function measureStream(mode: OursOutputMode, settings: ScenarioSettings): Promise<ScenarioResult<StreamTiming>> {
+  const { error: chainsError, ...chains } = await timeStreamed(mode, settings, 'chains');
+  const { error: levelsError, ...levels } = await timeStreamed(mode, settings, 'levels');
+  const boundMs = settings.planMs + DAG_LENGTH * (2 * settings.latencyMs + settings.toolMs) + settings.latencyMs;
+  return new Map([['ours', { value: { planMs: settings.planMs, boundMs, chains, levels }, error: chainsError ?? levelsError }]]);
 }

@@ -19,12 +19,14 @@ export interface ScenarioSettings {
   readonly overheadRounds: number;
   /** Untimed runs before them. @default 3 */
   readonly overheadWarmup: number;
-  /** Timed runs of the DAG scenario per peer. @default 3 */
+  /** Timed runs of the DAG scenario per peer (and of each variant of the stream scenario). @default 3 */
   readonly dagRounds: number;
+  /** How long the planner of the stream scenario takes to write its plan, in ms. @default 400 */
+  readonly planMs: number;
 }
 
 /** The defaults of {@link ScenarioSettings}. */
-export const SCENARIO_DEFAULTS: ScenarioSettings = Object.freeze({ latencyMs: 50, toolMs: 0, overheadRounds: 5, overheadWarmup: 3, dagRounds: 3 });
+export const SCENARIO_DEFAULTS: ScenarioSettings = Object.freeze({ latencyMs: 50, toolMs: 0, overheadRounds: 5, overheadWarmup: 3, dagRounds: 3, planMs: 400 });
 
 /** Model calls of the 5-step line. */
 export interface CallCounts {

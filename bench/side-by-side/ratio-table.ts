@@ -2,7 +2,7 @@
  * The issue's comparison table: one row per measurement, a column per peer and the ratios
  * ours ÷ peer (below 1: this project spends less). Pure: numbers in, markdown out.
  */
-import type { CacheCounts, DirectCounts } from './ours-scenarios.ts';
+import type { CacheCounts, DirectCounts, StreamOrderTiming, StreamTiming } from './ours-scenarios.ts';
 import type { CallCounts, DagTiming, OverheadTiming, TokenCounts } from './peer-scenarios.ts';
 
 /** What the scenarios measured for one peer; a measurement left out (not run, or failed) is undefined. */
@@ -15,6 +15,8 @@ export interface PeerMetrics {
   readonly direct?: DirectCounts | undefined;
   /** This project only: a plan-cache hit. */
   readonly cache?: CacheCounts | undefined;
+  /** This project only: the DAG under a slow planner, with `streamPlan` and without. */
+  readonly stream?: StreamTiming | undefined;
 }
 
 /** One row of the table: a value and its text per peer. */
@@ -99,6 +101,23 @@ function cacheHit(metrics: PeerMetrics, peerId: string): Measured {
   );
 }
 
+/** Ours: wall with `streamPlan` ÷ wall without, both against the bound; the peers wait for the whole plan. */
+function streamed(order: 'chains' | 'levels'): Measure {
+  return (metrics, peerId) => {
+    if (peerId !== 'ours') return { value: undefined, cell: 'n/a (waits for the whole plan)' };
+    const stream = metrics.stream;
+    if (!stream) return undefined;
+    const timing: StreamOrderTiming = stream[order];
+    const calls =
+      timing.streamedExecutorCalls === timing.wholeExecutorCalls
+        ? `${timing.streamedExecutorCalls} executor calls in both`
+        : `EXECUTOR CALLS ${timing.wholeExecutorCalls} → ${timing.streamedExecutorCalls}`;
+    const value = timing.streamedMs / timing.wholeMs;
+    const bound = (ms: number) => times(ms / stream.boundMs);
+    return { value, cell: `${times(value)} (${bound(timing.streamedMs)} vs ${bound(timing.wholeMs)} of the bound; ${calls})` };
+  };
+}
+
 const MEASURES: readonly (readonly [string, Measure])[] = [
   ['5-step plan, model calls (happy path)', ({ calls }) => calls && { value: calls.happy, cell: String(calls.happy) }],
   ['the same, one tool failure', ({ calls }) => calls && { value: calls.failure, cell: failureCell(calls) }],
@@ -139,6 +158,8 @@ const MEASURES: readonly (readonly [string, Measure])[] = [
     },
   ],
   ['plan-cache hit (the 5-step task run twice, one cache): planner calls in run 2', cacheHit],
+  ['12-step DAG, a planner writing for --plan-ms, planned chain by chain: wall with streamPlan ÷ without', streamed('chains')],
+  ['the same, planned level by level', streamed('levels')],
 ];
 
 /** The rows of the table for `metrics`, keyed by peer id. */

@@ -1,9 +1,9 @@
 /**
- * `npm run bench -- peers [--peers ours,langgraph,classic] [--only calls,tokens,overhead,dag,direct,cache]
+ * `npm run bench -- peers [--peers ours,langgraph,classic] [--only calls,tokens,overhead,dag,direct,cache,stream]
  * [--mode native|prompt|tool|text] [--latency-ms 50] [--tool-ms 0] [--overhead-rounds 5]
- * [--overhead-warmup 3] [--dag-rounds 3] [--json]`: this project, LangGraph.js's plan-and-execute
+ * [--overhead-warmup 3] [--dag-rounds 3] [--plan-ms 400] [--json]`: this project, LangGraph.js's plan-and-execute
  * design and @langchain/classic's PlanAndExecuteAgentExecutor on one scripted world in one process;
- * prints the comparison as ratios (`direct` and `cache`, features only this project has, run on it
+ * prints the comparison as ratios (`direct`, `cache` and `stream`, features only this project has, run on it
  * alone and compare with the peers' ordinary runs of the same plan). The LangChain peers live in bench/peers, a package with its own
  * install, so they stay out of the project's dependencies.
  */
@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { type OursOutputMode, oursPeer } from './ours-peer.ts';
-import { measureCache, measureDirect } from './ours-scenarios.ts';
+import { measureCache, measureDirect, measureStream } from './ours-scenarios.ts';
 import type { Peer } from './peer.ts';
 import { measureCalls, measureDag, measureOverhead, measureTokens, SCENARIO_DEFAULTS, type ScenarioResult, type ScenarioSettings } from './peer-scenarios.ts';
 import { formatTable, type PeerMetrics, tableRows } from './ratio-table.ts';
@@ -20,7 +20,8 @@ import { formatTable, type PeerMetrics, tableRows } from './ratio-table.ts';
 export const PEERS_INSTALL_COMMAND = 'npm install --prefix bench/peers --no-audit --no-fund';
 
 const HEADINGS: Readonly<Record<string, string>> = { ours: 'this project', langgraph: 'LG', classic: 'CL' };
-const SCENARIOS = ['calls', 'tokens', 'overhead', 'dag', 'direct', 'cache'] as const;
+const SCENARIOS = ['calls', 'tokens', 'overhead', 'dag', 'direct', 'cache', 'stream'] as const;
+const OURS_ONLY: readonly ScenarioName[] = ['direct', 'cache', 'stream'];
 type ScenarioName = (typeof SCENARIOS)[number];
 
 interface Choices {
@@ -55,6 +56,7 @@ function parseChoices(args: readonly string[]): Choices {
       'overhead-rounds': number,
       'overhead-warmup': number,
       'dag-rounds': number,
+      'plan-ms': number,
       json: { type: 'boolean', default: false },
     },
   });
@@ -72,6 +74,7 @@ function parseChoices(args: readonly string[]): Choices {
     overheadRounds: Math.max(1, numeric('overhead-rounds', SCENARIO_DEFAULTS.overheadRounds)),
     overheadWarmup: numeric('overhead-warmup', SCENARIO_DEFAULTS.overheadWarmup),
     dagRounds: Math.max(1, numeric('dag-rounds', SCENARIO_DEFAULTS.dagRounds)),
+    planMs: numeric('plan-ms', SCENARIO_DEFAULTS.planMs),
   };
   return { peerIds: list(values.peers), scenarios: scenarios as ScenarioName[], mode: values.mode as OursOutputMode, settings, json: values.json };
 }
@@ -111,10 +114,11 @@ async function measure(peers: readonly Peer[], { scenarios, settings, json, mode
     dag: async () => collect('dag', await measureDag(peers, settings)),
     direct: async () => collect('direct', await measureDirect(mode, settings)),
     cache: async () => collect('cache', await measureCache(mode)),
+    stream: async () => collect('stream', await measureStream(mode, settings)),
   };
   const hasOurs = peers.some((peer) => peer.id === 'ours');
   for (const name of scenarios) {
-    if (!hasOurs && (name === 'direct' || name === 'cache')) continue;
+    if (!hasOurs && OURS_ONLY.includes(name)) continue;
     if (!json) process.stderr.write(`running ${name}…\n`);
     await steps[name]();
   }
@@ -132,7 +136,7 @@ function header(peers: readonly Peer[], { mode, settings }: Choices): string[] {
   );
   return [
     `${new Date().toISOString()} — ${machine}`,
-    `command: npm run bench -- peers --mode ${mode} --latency-ms ${settings.latencyMs} --tool-ms ${settings.toolMs} --overhead-rounds ${settings.overheadRounds} --dag-rounds ${settings.dagRounds}`,
+    `command: npm run bench -- peers --mode ${mode} --latency-ms ${settings.latencyMs} --tool-ms ${settings.toolMs} --overhead-rounds ${settings.overheadRounds} --dag-rounds ${settings.dagRounds} --plan-ms ${settings.planMs}`,
     ...versions,
     '',
   ];
@@ -143,6 +147,7 @@ const NOTES = [
   'Input tokens = ceil(characters / 4) of every prompt message part, tool call and tool result, the tool definitions and the response schema.',
   'Overhead per step = (wall − time inside the models − tool time) ÷ steps, median; CPU per step = process CPU time (all threads) ÷ steps, median. DAG bound = plan call + 3 × 2 executor calls + final call at the model latency.',
   'Direct steps: the same line planned as `work` calls with `toolArgs` {"step": …, "input": {"$ref": <previous step>}}; the engine makes them with no executor model call (`work` takes an optional `input` there). LG and CL have no direct steps: their column is their executor run of the same plan. Plan cache: one InMemoryPlanCache shared by two runs of the 5-step direct task.',
+  "Streamed plan: the 12-step DAG with a planner that writes its plan over --plan-ms, one step at a time, run without and with `streamPlan` (steps start as soon as they and their dependencies are done, LLMCompiler-style); planned chain by chain (A1, A2, A3, B1, …) or level by level (A1, B1, C1, D1, A2, …). Bound = the plan's writing time + 3 × 2 executor calls + the final call. LG and CL wait for the whole plan.",
   'Ratios are this project ÷ the peer: below 1, this project spends less. Times vary with load; counts and tokens are exact.',
 ];
 

@@ -46,8 +46,11 @@ export function lineWorld(count: number, failOnce: readonly string[] = []): Worl
   return { task: `Process ${count} work items in order and report when all are done.`, steps, failOnce: new Set(failOnce) };
 }
 
-/** `chains` independent chains (A, B, C, …) of `length` steps each: A1 → A2 → …, B1 → B2 → …, … */
-export function chainsWorld(chains: number, length: number): World {
+/**
+ * `chains` independent chains (A, B, C, …) of `length` steps each: A1 → A2 → …, B1 → B2 → …, …;
+ * planned chain by chain (A1, A2, …, B1, …), or with `order: 'levels'` level by level (A1, B1, …, A2, …).
+ */
+export function chainsWorld(chains: number, length: number, order: 'chains' | 'levels' = 'chains'): World {
   const steps: WorldStep[] = [];
   for (let chain = 0; chain < chains; chain++) {
     const name = String.fromCharCode(65 + chain);
@@ -61,6 +64,8 @@ export function chainsWorld(chains: number, length: number): World {
       });
     }
   }
+  const level = (step: WorldStep) => Number(step.id.slice(1));
+  if (order === 'levels') steps.sort((a, b) => level(a) - level(b));
   return { task: `Process ${chains} independent chains of ${length} items and report when all are done.`, steps, failOnce: new Set() };
 }
 
