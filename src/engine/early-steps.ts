@@ -75,6 +75,12 @@ export class EarlySteps {
     return attempt !== undefined && stepKey(attempt.step) === stepKey(step);
   }
 
+  /** True when the attempt held for `step` is still running. */
+  isRunning(step: PlanStep): boolean {
+    const attempt = this.#attempts.get(step.id);
+    return attempt !== undefined && attempt.settled === undefined && attempt.failure === undefined;
+  }
+
   /** The attempt of `step` when it is the same step, handed over once; otherwise undefined. */
   take(step: PlanStep): EarlyAttempt | undefined {
     if (!this.holds(step)) return undefined;
@@ -106,7 +112,7 @@ export class EarlySteps {
 
   /** Attempts still running and not taken over yet. */
   inFlight(): number {
-    return [...this.#attempts.values()].filter((attempt) => attempt.settled === undefined && attempt.failure === undefined).length;
+    return [...this.#attempts.values()].filter((attempt) => this.isRunning(attempt.step)).length;
   }
 
   /** Tokens the settled attempts not taken over yet spent (the meter counts them once they are). */
@@ -140,8 +146,12 @@ export class EarlySteps {
     reply.then(
       (value) => {
         attempt.settled = value;
-        const output = this.#limits.outputOf(value);
-        if (output !== null) attempt.output = output;
+        try {
+          const output = this.#limits.outputOf(value);
+          if (output !== null) attempt.output = output;
+        } catch {
+          // A reply that cannot be read feeds no dependant; the loop reports it when it takes the attempt over.
+        }
         this.#startReady();
       },
       (error: unknown) => {

@@ -29,7 +29,8 @@ export async function makePlan(context: RunContext, { early = false }: { readonl
   try {
     const { value: plan, attempt } = await askWithRepairs(context, {
       role: 'planner',
-      ask: (feedback, abortSignal) => planner.plan({ task: context.task, tools, maxPlanSteps: settings.maxPlanSteps, feedback, abortSignal, onStepWritten }),
+      ask: (feedback, abortSignal) =>
+        planner.plan({ task: context.task, tools, maxPlanSteps: settings.maxPlanSteps, feedback, abortSignal, ...(onStepWritten ? { onStepWritten } : {}) }),
       check: (candidate) => {
         const verdict = validatePlan(candidate, validation);
         return verdict.ok ? { ok: true, value: verdict.plan } : verdict;

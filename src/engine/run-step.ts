@@ -111,10 +111,13 @@ async function attemptStep(context: RunContext, step: TrackedStep): Promise<Atte
   const { settings } = context.input;
   const timeoutMs = attemptTimeoutMs(settings);
   const limit = timeLimit(context.signal, timeoutMs);
-  const startedAt = Date.now();
+  // A first attempt begun while the plan was written (never a direct step's) is taken over; it started then.
+  const early = step.attempts === 1 ? context.earlySteps?.take(step) : undefined;
+  if (early) abortWith(limit.signal, early.controller);
+  const startedAt = early?.startedAt ?? Date.now();
   const base = { stepId: step.id, attempt: step.attempts, startedAt: new Date(startedAt).toISOString() };
   try {
-    return { result: await runAttempt(context, step, limit.signal, base), thrown: null };
+    return { result: await runAttempt(context, step, limit.signal, base, early?.reply), thrown: null };
   } catch (thrown) {
     const usage = isPlanExecuteError(thrown, 'MODEL_OUTPUT_INVALID') && thrown.usage ? thrown.usage : ZERO_USAGE;
     context.recordFailedCall('executor', step.id, context.redact(thrown), usage, startedAt);
@@ -132,12 +135,13 @@ async function attemptStep(context: RunContext, step: TrackedStep): Promise<Atte
 
 /**
  * One attempt under `signal`: a direct step's own tool call when the run can make it (no model
- * call, no usage), else — or when that call failed — the executor. Throws what the executor throws.
+ * call, no usage), else — or when that call failed — the executor, or the `early` reply of the
+ * executor call begun while the plan was written. Throws what the executor throws.
  */
-async function runAttempt(context: RunContext, step: TrackedStep, signal: AbortSignal, base: AttemptBase): Promise<StepResult> {
+async function runAttempt(context: RunContext, step: TrackedStep, signal: AbortSignal, base: AttemptBase, early?: Promise<StepReply>): Promise<StepResult> {
   const { executor, settings } = context.input;
   const startedAt = Date.parse(base.startedAt);
-  const direct = runsDirectly(context, step) ? await callDirectly(context, step, signal) : null;
+  const direct = !early && runsDirectly(context, step) ? await callDirectly(context, step, signal) : null;
   if (direct?.ok) {
     // Secrets never reach the tracker, the store or a dependant; a huge output is cut once, here.
     const output = cutText(context.redact(direct.output), settings.maxStepOutputChars);
@@ -154,21 +158,10 @@ async function runAttempt(context: RunContext, step: TrackedStep, signal: AbortS
     };
   }
   const call = direct ? direct.call : plannedCall(context, step);
-  const early = step.attempts === 1 && call === undefined ? context.earlySteps?.take(step) : undefined;
-  if (early) abortWith(signal, early.controller);
-  const reply: StepReply = await raceAbort(early?.reply ?? executor.execute(stepRequest(context, step, signal, call)), signal);
-  // An attempt taken over from while the plan was written started then.
-  const begun = early?.startedAt ?? startedAt;
-  context.recordCall('executor', step.id, reply, begun);
+  const reply: StepReply = await raceAbort(early ?? executor.execute(stepRequest(context, step, signal, call)), signal);
+  context.recordCall('executor', step.id, reply, startedAt);
   const { success, output, error } = context.redact(reply.value);
-  const common = {
-    ...base,
-    ...(early ? { startedAt: new Date(begun).toISOString() } : {}),
-    retryable: false,
-    toolCalls: reply.toolCalls,
-    usage: reply.usage,
-    durationMs: Date.now() - begun,
-  };
+  const common = { ...base, retryable: false, toolCalls: reply.toolCalls, usage: reply.usage, durationMs: Date.now() - startedAt };
   return success
     ? { ...common, status: 'done', output: cutText(output, settings.maxStepOutputChars), error: null }
     : { ...common, status: 'failed', output: null, error: cutText(error ?? 'The step reported failure without a reason', settings.maxStepOutputChars) };

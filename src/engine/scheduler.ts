@@ -15,22 +15,27 @@ export function readyStepIds(steps: readonly TrackedStep[]): string[] {
 export interface EarlyWork {
   /** True when an attempt of this very step waits to be taken over. */
   holds(step: TrackedStep): boolean;
+  /** True when that attempt is still running. */
+  isRunning(step: TrackedStep): boolean;
   /** Attempts still running and not taken over yet. */
   inFlight(): number;
 }
 
 /**
- * The ready steps to start now so that at most `concurrency` steps run at once. With `early`
- * work, the ready steps it holds come first and always (they are running already), and its
- * attempts in flight take slots from the others.
+ * The ready steps to start now so that at most `concurrency` steps run at once, in plan order.
+ * With `early` work, the ready steps whose held attempt is still running are always among them
+ * (they run already, and count as running); the free slots go first to those whose held attempt
+ * ended, then to the others.
  */
 export function nextBatch(steps: readonly TrackedStep[], concurrency: number, early?: EarlyWork): string[] {
   const running = steps.filter((step) => step.status === 'in_progress').length + (early?.inFlight() ?? 0);
   const readyIds = new Set(readyStepIds(steps));
   const ready = steps.filter((step) => readyIds.has(step.id));
-  const held = early ? ready.filter((step) => early.holds(step)) : [];
-  const others = ready.filter((step) => !held.includes(step));
-  return [...held, ...others.slice(0, Math.max(0, concurrency - running))].map((step) => step.id);
+  const alive = early ? ready.filter((step) => early.holds(step) && early.isRunning(step)) : [];
+  const ended = early ? ready.filter((step) => early.holds(step) && !alive.includes(step)) : [];
+  const others = ready.filter((step) => !alive.includes(step) && !ended.includes(step));
+  const chosen = new Set([...alive, ...[...ended, ...others].slice(0, Math.max(0, concurrency - running))]);
+  return ready.filter((step) => chosen.has(step)).map((step) => step.id);
 }
 
 /** True when every step is done or skipped. */

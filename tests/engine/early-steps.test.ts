@@ -233,6 +233,41 @@ describe('streamPlan: steps start while the plan is written', () => {
     expect(run.executor.log).toEqual(['start q', 'plan returned', 'end q', 'start p', 'end p']);
   });
 
+  it('keeps to `concurrency` when early attempts already failed: their retries take the free slots', async () => {
+    const overloaded = { throws: new Error('overloaded') };
+    const script = { a: [overloaded, { ok: 'a out' }], b: [overloaded, { ok: 'b out' }], c: [overloaded, { ok: 'c out' }] };
+    const [a, b, c] = [step('a'), step('b'), step('c')];
+    const run = streamedRun([a, b, c], ['end c'], plan([a, b, c]), { settings: { concurrency: 1, maxRetries: 1 }, script, lingerMs: 30 });
+    const result = await run.run();
+    expect(result.status).toBe('completed');
+    let running = 0;
+    let most = 0;
+    for (const line of run.executor.log) {
+      running += line.startsWith('start') ? 1 : line.startsWith('end') ? -1 : 0;
+      most = Math.max(most, running);
+    }
+    expect([most, run.executor.calls.length]).toEqual([1, 6]);
+    // The failed first attempts are recorded from when they really started, before the plan was made.
+    const created = Date.parse(run.ofType('plan-created')[0]!.timestamp);
+    const firsts = result.steps.filter((attempt) => attempt.attempt === 1);
+    expect(firsts.map((attempt) => [attempt.stepId, attempt.status, created - Date.parse(attempt.startedAt) >= 30])).toEqual([
+      ['a', 'failed', true],
+      ['b', 'failed', true],
+      ['c', 'failed', true],
+    ]);
+  });
+
+  it('reads an early reply it cannot use as the loop reads it: the attempt fails, nothing escapes the run', async () => {
+    const unreadable = async () => ({ value: undefined as never, usage: EXECUTOR_USAGE, toolCalls: 0 });
+    const run = streamedRun([step('a'), step('b')], ['end a'], plan([step('a'), step('b')]), { script: { a: [unreadable, { ok: 'a out' }] } });
+    const result = await run.run();
+    expect(result.status).toBe('completed');
+    expect(result.steps.filter((attempt) => attempt.stepId === 'a').map((attempt) => [attempt.attempt, attempt.status])).toEqual([
+      [1, 'failed'],
+      [2, 'done'],
+    ]);
+  });
+
   it('counts a dropped attempt that threw a malformed answer, as the loop counts one', async () => {
     const malformed = new ModelOutputError('executor', '{"success": "yes"}', ['success: expected boolean'], usage(70, 7));
     const run = streamedRun([step('a'), step('b')], ['end a'], plan([step('a', [], { description: 'Do a better' }), step('b')]), {

@@ -29,12 +29,21 @@ describe('readyStepIds', () => {
 });
 
 describe('nextBatch', () => {
-  it('with early work: starts the ready steps it holds first and always, its attempts in flight taking slots from the others', () => {
+  it('with early work: its running held attempts always start, its ended ones take the free slots first, in plan order', () => {
     const steps = [tracked('a', 'pending'), tracked('b', 'pending'), tracked('c', 'pending'), tracked('d', 'in_progress')];
-    const early = (held: readonly string[], inFlight: number) => ({ holds: (step: { id: string }) => held.includes(step.id), inFlight: () => inFlight });
-    expect(nextBatch(steps, 3, early(['c'], 1))).toEqual(['c', 'a']);
-    expect(nextBatch(steps, 2, early(['b', 'c'], 2))).toEqual(['b', 'c']);
-    expect(nextBatch(steps, 3, early([], 0))).toEqual(['a', 'b']);
+    const early = (running: readonly string[], ended: readonly string[]) => ({
+      holds: (step: { id: string }) => running.includes(step.id) || ended.includes(step.id),
+      isRunning: (step: { id: string }) => running.includes(step.id),
+      inFlight: () => running.length,
+    });
+    // d runs and c's attempt runs: 2 of 3 slots taken, c starts and one slot is left.
+    expect(nextBatch(steps, 3, early(['c'], []))).toEqual(['a', 'c']);
+    expect(nextBatch(steps, 2, early(['b', 'c'], []))).toEqual(['b', 'c']);
+    // An ended attempt is taken over within the free slots, before the others.
+    expect(nextBatch(steps, 2, early([], ['c']))).toEqual(['c']);
+    expect(nextBatch(steps, 3, early([], ['c']))).toEqual(['a', 'c']);
+    expect(nextBatch(steps, 1, early([], ['c']))).toEqual([]);
+    expect(nextBatch(steps, 3, early([], []))).toEqual(['a', 'b']);
   });
 
   const independent = ['a', 'b', 'c', 'd', 'e'].map((id) => tracked(id, 'pending'));
