@@ -57,8 +57,8 @@ export interface StructuredCallOptions {
   readonly maxTurns?: number;
   /** Per-call values the agent's tools read (`context.requestContext`). */
   readonly requestContext?: RequestContext;
-  /** Streams the call (`agent.stream`) and gets the answer's text so far after each piece; the reply is the same as without. */
-  readonly onText?: ((text: string) => Promise<void>) | undefined;
+  /** Streams the call (`agent.stream`) and gets each piece of the answer's text as it comes; the reply is the same as without. */
+  readonly onText?: ((piece: string) => Promise<void>) | undefined;
 }
 
 /** The failure of a step whose model spent its turn budget on tool calls without reporting, or null. */
@@ -102,14 +102,10 @@ export async function callStructured(agent: Agent, prompt: string, schema: z.Zod
   return { text, object: object ?? null, usage: toTokenUsage(result.totalUsage), toolCalls: countWorkToolCalls(steps), finishReason, mode };
 }
 
-/** `agent.stream`, `onText` given the text so far after each piece, then the full output as `generate` gives it (throwing its error). */
-async function streamed(agent: Agent, prompt: string, callOptions: Record<string, unknown>, onText: (text: string) => Promise<void>): Promise<GenerateLike> {
+/** `agent.stream`, `onText` given each piece of the text, then the full output as `generate` gives it (throwing its error). */
+async function streamed(agent: Agent, prompt: string, callOptions: Record<string, unknown>, onText: (piece: string) => Promise<void>): Promise<GenerateLike> {
   const output = await agent.stream(prompt, callOptions);
-  let text = '';
-  for await (const piece of output.textStream) {
-    text += piece;
-    await onText(text);
-  }
+  for await (const piece of output.textStream) await onText(piece);
   const full = await output.getFullOutput();
   if (full.error) throw full.error;
   return full as GenerateLike;

@@ -25,7 +25,7 @@ const planText = (value: Plan) => (scriptModelPlan(value).content[0] as { text: 
 async function read(text: string, size: number, maxSteps = 10): Promise<PlanStep[]> {
   const written: PlanStep[] = [];
   const reader = planStreamReader((one) => written.push(one), { maxSteps });
-  for (let end = size; end < text.length + size; end += size) await reader(text.slice(0, end));
+  for (let start = 0; start < text.length; start += size) await reader(text.slice(start, start + size));
   return written;
 }
 
@@ -37,7 +37,8 @@ describe('planStreamReader', () => {
   });
 
   it('reads past leading reasoning and a code fence, and passes nothing while the reasoning is open', async () => {
-    expect(await read(`<think>Plan {"id": "x"} first.</think>\n\`\`\`json\n${planText(THREE)}\n\`\`\``, 5)).toEqual([step('s1'), step('s2')]);
+    const reasoned = `<think>Plan {"id": "x"} first.</think>\n<THINKING>More.</thinking >\n\`\`\`json\n${planText(THREE)}\n\`\`\``;
+    for (const size of [1, 3, 5, 7, reasoned.length]) expect(await read(reasoned, size)).toEqual([step('s1'), step('s2')]);
     expect(await read(`<think>{"goal": "g", "steps": [{"id": "x"}, {"id": "y"}`, 5)).toEqual([]);
   });
 
@@ -45,6 +46,9 @@ describe('planStreamReader', () => {
     const draft = planText(plan([step('s1', [], { description: 'Delete the old branch' }), step('s2'), step('s3')]));
     expect(await read(`I could ${draft} but no.</think>\n${planText(THREE)}`, 5)).toEqual([]);
     expect(await read(`Here is the plan: ${planText(THREE)}`, 5)).toEqual([]);
+    // Reasoning that starts as JSON looks like the answer until its closing tag: nothing is read after it.
+    const oneStepDraft = planText(plan([step('d1', [], { description: 'Delete the old branch' })]));
+    for (const size of [1, 4, 9]) expect(await read(`${oneStepDraft}\nHmm, better:</think>\n${planText(THREE)}`, size)).toEqual([]);
   });
 
   it('passes at most maxSteps steps, and none once the answer is longer than MAX_STREAMED_PLAN_CHARS', async () => {
