@@ -35,6 +35,8 @@ export interface EarlyLimits {
   readonly outputOf: (reply: StepReply) => string | null;
 }
 
+const noop = () => undefined;
+
 /** What the executor is asked about a step: two steps with the same fields are the same step. */
 const stepKey = ({ id, description, expectedOutput, dependsOn, toolHint, tool, toolArgs, meta }: PlanStep) =>
   JSON.stringify([id, description, expectedOutput, dependsOn, toolHint, tool ?? null, toolArgs ?? null, meta ?? null]);
@@ -108,6 +110,13 @@ export class EarlySteps {
       attempt.controller.abort(new RunCancelledError());
     }
     return dropped;
+  }
+
+  /** Settles when one of the attempts still running ends; undefined when none runs. */
+  settling(): Promise<void> | undefined {
+    const running = [...this.#attempts.values()].filter((attempt) => this.isRunning(attempt.step));
+    if (running.length === 0) return undefined;
+    return Promise.race(running.map((attempt) => attempt.reply.then(noop, noop)));
   }
 
   /** Attempts still running and not taken over yet. */

@@ -1,5 +1,5 @@
 import { raceAbort } from './abort.ts';
-import { PlanRejectedError, PlanValidationError } from './errors.ts';
+import { PlanRejectedError, PlanValidationError, StepTimeoutError } from './errors.ts';
 import type { Plan, PlanStep } from './plan-schema.ts';
 import { askWithRepairs } from './repair-loop.ts';
 import { RunEnd, type RunContext } from './run-context.ts';
@@ -8,6 +8,9 @@ import type { ApprovePlan } from './settings.ts';
 import { cachedPlan } from './cached-plans.ts';
 import { cutText } from './cut-text.ts';
 import { EarlySteps } from './early-steps.ts';
+import type { CompletedStep, StepReply } from './ports.ts';
+import { attemptTimeoutMs } from './run-step.ts';
+import { timeLimit } from './time-limit.ts';
 import { catalogueContext, validatePlan } from './validate-plan.ts';
 
 /** What approving a plan can say: true runs it, false rejects the run, a Plan replaces it. */
@@ -49,21 +52,41 @@ export async function makePlan(context: RunContext, { early = false }: { readonl
 function startEarly(context: RunContext): (step: PlanStep) => void {
   const { executor, settings } = context.input;
   const maxTokens = settings.budget?.maxTokens;
-  const early = new EarlySteps(
-    (step, dependencies, abortSignal) =>
-      executor.execute({ task: context.task, step, dependencies, attempt: 1, previousError: null, maxIterations: settings.maxStepIterations, abortSignal }),
-    {
-      limit: settings.concurrency,
-      maxSteps: settings.maxPlanSteps,
-      // The budget counts what the early attempts spent before the meter does.
-      mayStart: (spentTokens) => !context.signal.aborted && (maxTokens === undefined || context.meter.totalTokens + spentTokens < maxTokens),
-      // As the loop passes a done step's output on: redacted, cut.
-      outputOf: (reply) => {
-        const { success, output } = context.redact(reply.value);
-        return success ? cutText(output, settings.maxStepOutputChars) : null;
-      },
+  const timeoutMs = attemptTimeoutMs(settings);
+  // Bounded as a loop attempt is, from its start: the run's cancellation and the attempt's time limit.
+  const start = async (step: PlanStep, dependencies: readonly CompletedStep[], dropped: AbortSignal): Promise<StepReply> => {
+    const limit = timeLimit(AbortSignal.any([dropped, context.signal]), timeoutMs);
+    const request = {
+      task: context.task,
+      step,
+      dependencies,
+      attempt: 1,
+      previousError: null,
+      maxIterations: settings.maxStepIterations,
+      abortSignal: limit.signal,
+    };
+    try {
+      return await raceAbort(
+        Promise.resolve().then(() => executor.execute(request)),
+        limit.signal,
+      );
+    } catch (error) {
+      throw limit.timedOut() ? new StepTimeoutError(step.id, timeoutMs) : error;
+    } finally {
+      limit.clear();
+    }
+  };
+  const early = new EarlySteps(start, {
+    limit: settings.concurrency,
+    maxSteps: settings.maxPlanSteps,
+    // The budget counts what the early attempts spent before the meter does.
+    mayStart: (spentTokens) => !context.signal.aborted && (maxTokens === undefined || context.meter.totalTokens + spentTokens < maxTokens),
+    // As the loop passes a done step's output on: redacted, cut.
+    outputOf: (reply) => {
+      const { success, output } = context.redact(reply.value);
+      return success ? cutText(output, settings.maxStepOutputChars) : null;
     },
-  );
+  });
   context.earlySteps = early;
   // Redacted as the plan will be, so that the same step compares equal.
   return (step) => early.offer(context.redact(step));

@@ -189,8 +189,11 @@ async function executeReadySteps(context: RunContext): Promise<void> {
         );
       }
     }
-    if (running.size === 0) break;
-    await Promise.race(running.values());
+    // Early attempts still running hold slots a held step may wait for: wait for them too, while steps may still start.
+    const mayStart = context.pendingFailures.length === 0 && fatal === null;
+    const early = mayStart ? context.earlySteps?.settling() : undefined;
+    if (running.size === 0 && early === undefined) break;
+    await Promise.race([...running.values(), ...(early ? [early] : [])]);
   }
   if (fatal !== null) throw fatal;
 }

@@ -80,7 +80,7 @@ function ensureActive(context: RunContext): void {
  * The time limit of one executor attempt: `stepTimeoutMs` when set, otherwise `callTimeoutMs` for
  * each model turn the attempt may take (tool calls run inside that time), at most the longest timer.
  */
-function attemptTimeoutMs(settings: RunSettings): number {
+export function attemptTimeoutMs(settings: RunSettings): number {
   return settings.stepTimeoutMs ?? Math.min(settings.callTimeoutMs * settings.maxStepIterations, MAX_TIMER_MS);
 }
 

@@ -257,6 +257,42 @@ describe('streamPlan: steps start while the plan is written', () => {
     ]);
   });
 
+  it('waits for early attempts that hold every slot rather than finding no step to start', async () => {
+    // a2 and b2 started early and still run when the plan is made: 2 of 2 slots; a1 and b1 (ended) must wait for them.
+    const [a1, b1, a2, b2] = [step('a1'), step('b1'), step('a2', ['a1']), step('b2', ['b1'])];
+    const afterPlan = (id: string) => async () => {
+      await until('the plan', () => (run.executor.log.includes('plan returned') ? true : undefined), 5_000, 2);
+      await sleep(20);
+      return { value: { success: true, output: `${id} out`, error: null }, usage: EXECUTOR_USAGE, toolCalls: 0 };
+    };
+    const run = streamedRun([a1, b1, a2, b2], ['start a2', 'start b2'], plan([a1, b1, a2, b2]), {
+      settings: { concurrency: 2 },
+      script: { a2: [afterPlan('a2')], b2: [afterPlan('b2')] },
+    });
+    const result = await run.run();
+    expect(result.status).toBe('completed');
+    expect(['a1', 'b1', 'a2', 'b2'].map((id) => run.executor.callCount(id))).toEqual([1, 1, 1, 1]);
+    expect(run.ofType('step-started').map((event) => [event.stepId, event.early])).toEqual([
+      ['a1', true],
+      ['b1', true],
+      ['a2', true],
+      ['b2', true],
+    ]);
+  });
+
+  it('bounds an early attempt by the step time limit from its start', async () => {
+    const run = streamedRun([step('a'), step('b')], ['start a'], plan([step('a'), step('b')]), {
+      settings: { stepTimeoutMs: 50, maxRetries: 0 },
+      script: { a: [{ hang: 'forever' }] },
+      lingerMs: 10,
+    });
+    const result = await run.run();
+    expect(result.steps.find((attempt) => attempt.stepId === 'a')).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/^Step "a" timed out after 50 ms/),
+    });
+  });
+
   it('reads an early reply it cannot use as the loop reads it: the attempt fails, nothing escapes the run', async () => {
     const unreadable = async () => ({ value: undefined as never, usage: EXECUTOR_USAGE, toolCalls: 0 });
     const run = streamedRun([step('a'), step('b')], ['end a'], plan([step('a'), step('b')]), { script: { a: [unreadable, { ok: 'a out' }] } });
