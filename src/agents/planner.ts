@@ -58,6 +58,8 @@ export interface PlannerPortOptions {
  * mode (`auto`: `native` on OpenAI's own API, `prompt` elsewhere), read by the tolerant reader and
  * validated against the model-facing schemas; provider errors are classified (role `planner` for
  * plans, `replanner` for decisions).
+ * A plan request with `onStepWritten` (`streamPlan`) is streamed, and its steps are handed on as
+ * they are written (plan-stream.ts); the plan returned is the same.
  * @throws InvalidOptionsError for an unknown mode (`tool` included: a planner has no tools).
  */
 export function plannerPort(agent: Agent, { mode }: PlannerPortOptions = {}): Planner {

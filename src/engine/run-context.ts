@@ -141,16 +141,10 @@ export class RunContext {
     return this.redactor(value);
   }
 
-  /** True once the token budget is spent. */
-  budgetSpent(): boolean {
-    const maxTokens = this.input.settings.budget?.maxTokens;
-    return maxTokens !== undefined && this.meter.totalTokens >= maxTokens;
-  }
-
   /** Stops the run before a model call once the token budget is spent. */
   ensureBudget(): void {
     const maxTokens = this.input.settings.budget?.maxTokens;
-    if (maxTokens !== undefined && this.budgetSpent()) {
+    if (maxTokens !== undefined && this.meter.totalTokens >= maxTokens) {
       const error = new BudgetExceededError(this.meter.totalTokens, maxTokens, this.hasPlan ? this.tracker.snapshot() : null);
       throw new RunEnd('aborted', error);
     }
