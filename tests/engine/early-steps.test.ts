@@ -35,8 +35,6 @@ function streamedRun(
   return run;
 }
 
-const total = (input: number, output: number) => usage(input, output);
-
 describe('streamPlan: steps start while the plan is written', () => {
   it('starts the written root steps before the plan is made and runs each step once, the events in their usual order', async () => {
     const [a, b, c] = [step('a'), step('b'), step('c', ['a'])];
@@ -68,7 +66,7 @@ describe('streamPlan: steps start while the plan is written', () => {
       ['c', 'done', 'c out'],
     ]);
     // One planner call, three executor calls, one synthesis: nothing spent twice.
-    expect(result.usage).toMatchObject(total(100 + 3 * 50 + 30, 20 + 3 * 10 + 5));
+    expect(result.usage).toMatchObject(usage(100 + 3 * 50 + 30, 20 + 3 * 10 + 5));
   });
 
   it('starts a written step once its dependencies finished early, with their outputs as its inputs', async () => {
@@ -98,8 +96,8 @@ describe('streamPlan: steps start while the plan is written', () => {
     ]);
     expect(run.ofType('step-started').map((event) => event.early)).toEqual([undefined, undefined]);
     // Four executor replies were paid for, two of them dropped.
-    expect(result.usage.byRole.executor).toEqual(total(4 * 50, 4 * 10));
-    expect(result.usage).toMatchObject(total(100 + 4 * 50 + 30, 20 + 4 * 10 + 5));
+    expect(result.usage.byRole.executor).toEqual(usage(4 * 50, 4 * 10));
+    expect(result.usage).toMatchObject(usage(100 + 4 * 50 + 30, 20 + 4 * 10 + 5));
   });
 
   it('aborts an early attempt still running when the plan leaves its step out', async () => {
@@ -217,7 +215,7 @@ describe('streamPlan: steps start while the plan is written', () => {
     expect(result.status).toBe('aborted');
     expect(result.error?.code).toBe('BUDGET_EXCEEDED');
     // Every reply counted once: a taken over, b and c dropped at the end.
-    expect(result.usage.byRole.executor).toEqual(total(3 * 50, 3 * 10));
+    expect(result.usage.byRole.executor).toEqual(usage(3 * 50, 3 * 10));
   });
 
   it('keeps to `concurrency` after the plan is made: a running early attempt holds its slot', async () => {
@@ -311,7 +309,7 @@ describe('streamPlan: steps start while the plan is written', () => {
     });
     const result = await run.run();
     expect(result.status).toBe('completed');
-    expect(result.usage.byRole.executor).toEqual(total(70 + 2 * 50, 7 + 2 * 10));
+    expect(result.usage.byRole.executor).toEqual(usage(70 + 2 * 50, 7 + 2 * 10));
     expect(run.ofType('model-called').map((event) => [event.stepId, event.error])).toEqual([['a', 'MODEL_OUTPUT_INVALID']]);
   });
 

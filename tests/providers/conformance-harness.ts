@@ -1,3 +1,4 @@
+import { createOpenAI } from '@ai-sdk/openai';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,6 +6,7 @@ import { expect } from 'vitest';
 import type { PlanRunEvent } from '../../src/engine/events.ts';
 import { modelsFromEnv } from '../../src/models.ts';
 import { PlanAndExecute, type PlanAndExecuteOptions } from '../../src/plan-and-execute.ts';
+import { asMastraModel } from '../../src/testing/index.ts';
 import { createFileTools } from '../../src/tools/file-tools.ts';
 import { Workspace } from '../../src/tools/workspace.ts';
 import { createTaskBrain, NOTE_CONTENT, NOTE_PATH, NOTE_TASK, type StandInServer } from './servers/index.ts';
@@ -41,6 +43,22 @@ export async function fileTools() {
 /** The role models a user gets from the environment for a server at `baseURL` (Chat Completions). */
 export const chatModels = (baseURL: string) =>
   modelsFromEnv({ OPENAI_BASE_URL: baseURL, OPENAI_API_KEY: 'sk-test', PLANNER_MODEL: 'qwen3:4b', EXECUTOR_MODEL: 'qwen3:4b' });
+
+/** The OpenAI Responses stand-in's roles: one `openai(model)` for both (OpenAI's own API, so `auto` is `native`). */
+export function responsesModels(baseURL: string) {
+  const model = asMastraModel(createOpenAI({ baseURL, apiKey: 'sk-test' })('gpt-4o-mini'));
+  return { planner: model, executor: model };
+}
+
+/** The task's requests with `auto` on any server but OpenAI's own API: planner `prompt`, executor `tool`; the plan, 4 executor turns, the synthesis. */
+export const PROMPT_AND_TOOL_SHAPES = [
+  'tools[] format:false',
+  ...Array(4).fill('tools[writeFile,readFile,report_step_outcome] format:false'),
+  'tools[] format:false',
+];
+
+/** The same with both roles `native`: tools and the response format together. */
+export const NATIVE_SHAPES = ['tools[] format:true', ...Array(4).fill('tools[writeFile,readFile] format:true'), 'tools[] format:false'];
 
 type Roles = Pick<PlanAndExecuteOptions, 'planner' | 'executor'>;
 

@@ -1,7 +1,16 @@
-import { createOpenAI } from '@ai-sdk/openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { asMastraModel } from '../../src/testing/index.ts';
-import { brain, chatModels, closeStarted, expectCompleted, requestShapes, runTask, started } from './conformance-harness.ts';
+import {
+  brain,
+  chatModels,
+  closeStarted,
+  expectCompleted,
+  NATIVE_SHAPES,
+  PROMPT_AND_TOOL_SHAPES,
+  requestShapes,
+  responsesModels,
+  runTask,
+  started,
+} from './conformance-harness.ts';
 import {
   startLlamaCppServer,
   startLmStudioServer,
@@ -18,26 +27,17 @@ afterEach(closeStarted);
 // plan as its pieces come in: the stand-ins' documented streams (Chat Completions chunks with the
 // content in two deltas, OpenAI Responses events) carry it; nothing new was needed from them.
 
-// auto on any server but OpenAI's own API: planner `prompt`, executor `tool` (as conformance.test.ts).
-const PROMPT_AND_TOOL = ['tools[] format:false', ...Array(4).fill('tools[writeFile,readFile,report_step_outcome] format:false'), 'tools[] format:false'];
-const NATIVE = ['tools[] format:true', ...Array(4).fill('tools[writeFile,readFile] format:true'), 'tools[] format:false'];
-
-const responsesModels = (baseURL: string) => {
-  const model = asMastraModel(createOpenAI({ baseURL, apiKey: 'sk-test' })('gpt-4o-mini'));
-  return { planner: model, executor: model };
-};
-
 describe('streamPlan on each server', () => {
   // llama.cpp's answer puts prose before the JSON ("Here is the result:"): an answer that is not
   // JSON from its start is read whole, since the words before it may be reasoning a chat template
   // opened; so no step starts early there.
   it.each([
-    ['OpenAI Chat Completions (strict)', () => startOpenAIChatServer({ brain }), chatModels, PROMPT_AND_TOOL, true],
-    ['Ollama', () => startOllamaServer({ brain }), chatModels, PROMPT_AND_TOOL, true],
-    ['vLLM', () => startVllmServer({ brain }), chatModels, PROMPT_AND_TOOL, true],
-    ['llama.cpp (a <think> block, then prose around the plan)', () => startLlamaCppServer({ brain }), chatModels, PROMPT_AND_TOOL, false],
-    ['LM Studio', () => startLmStudioServer({ brain }), chatModels, PROMPT_AND_TOOL, true],
-    ['OpenAI Responses (strict), the planner native', () => startOpenAIResponsesServer({ brain }), responsesModels, NATIVE, true],
+    ['OpenAI Chat Completions (strict)', () => startOpenAIChatServer({ brain }), chatModels, PROMPT_AND_TOOL_SHAPES, true],
+    ['Ollama', () => startOllamaServer({ brain }), chatModels, PROMPT_AND_TOOL_SHAPES, true],
+    ['vLLM', () => startVllmServer({ brain }), chatModels, PROMPT_AND_TOOL_SHAPES, true],
+    ['llama.cpp (a <think> block, then prose around the plan)', () => startLlamaCppServer({ brain }), chatModels, PROMPT_AND_TOOL_SHAPES, false],
+    ['LM Studio', () => startLmStudioServer({ brain }), chatModels, PROMPT_AND_TOOL_SHAPES, true],
+    ['OpenAI Responses (strict), the planner native', () => startOpenAIResponsesServer({ brain }), responsesModels, NATIVE_SHAPES, true],
   ])('%s: the plan is streamed and the run completes as without', async (_name, start, models, shapes, early) => {
     const server = await started(start());
 

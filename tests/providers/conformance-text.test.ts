@@ -1,8 +1,6 @@
-import { createOpenAI } from '@ai-sdk/openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createExecutorAgent } from '../../src/agents/executor.ts';
-import { asMastraModel } from '../../src/testing/index.ts';
-import { brain, chatModels, closeStarted, expectCompleted, fileTools, requestShapes, runTask, started } from './conformance-harness.ts';
+import { brain, chatModels, closeStarted, expectCompleted, fileTools, requestShapes, responsesModels, runTask, started } from './conformance-harness.ts';
 import {
   dataBlocks,
   NOTE_CONTENT,
@@ -24,12 +22,6 @@ afterEach(closeStarted);
 // report tool, the answer read as written. It relies only on behaviour the stand-ins already
 // document (tools without a response format, and llama.cpp's think block in the content); nothing
 // new was needed from the servers.
-
-/** The Responses stand-in's roles: one `openai(model)` (OpenAI's own API, so `auto` is `native`). */
-const responsesModels = (baseURL: string) => {
-  const model = asMastraModel(createOpenAI({ baseURL, apiKey: 'sk-test' })('gpt-4o-mini'));
-  return { planner: model, executor: model };
-};
 
 /** The run's requests with the executor in `text` mode: the plan (`format:true` when native), 4 executor turns, then the synthesis (or a replan in `prompt` mode). */
 const textModeShapes = (plannerFormat: boolean) => [

@@ -1,11 +1,20 @@
-import { createOpenAI } from '@ai-sdk/openai';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createExecutorAgent } from '../../src/agents/executor.ts';
 import { createPlannerAgent } from '../../src/agents/planner.ts';
-import { asMastraModel } from '../../src/testing/index.ts';
-import { brain, chatModels, closeStarted, expectCompleted, requestShapes, runTask, started } from './conformance-harness.ts';
+import {
+  brain,
+  chatModels,
+  closeStarted,
+  expectCompleted,
+  NATIVE_SHAPES,
+  PROMPT_AND_TOOL_SHAPES,
+  requestShapes,
+  responsesModels,
+  runTask,
+  started,
+} from './conformance-harness.ts';
 import {
   closedLoopbackAddress,
   NOTE_PATH,
@@ -27,16 +36,6 @@ import {
 
 afterEach(closeStarted);
 
-// auto on any server but OpenAI's own API: planner `prompt`, executor `tool`.
-const PROMPT_AND_TOOL = [
-  'tools[] format:false',
-  'tools[writeFile,readFile,report_step_outcome] format:false',
-  'tools[writeFile,readFile,report_step_outcome] format:false',
-  'tools[writeFile,readFile,report_step_outcome] format:false',
-  'tools[writeFile,readFile,report_step_outcome] format:false',
-  'tools[] format:false',
-];
-
 describe('the write-then-read task on each server', () => {
   it.each([
     ['OpenAI Chat Completions (strict)', () => startOpenAIChatServer({ brain })],
@@ -50,17 +49,16 @@ describe('the write-then-read task on each server', () => {
     const run = await runTask(chatModels(server.baseURL));
 
     await expectCompleted(run, server);
-    expect(requestShapes(server)).toEqual(PROMPT_AND_TOOL);
+    expect(requestShapes(server)).toEqual(PROMPT_AND_TOOL_SHAPES);
   });
 
   it('OpenAI Responses (strict): completes in native mode, tools and the response format together', async () => {
     const server = await started(startOpenAIResponsesServer({ brain }));
-    const model = asMastraModel(createOpenAI({ baseURL: server.baseURL, apiKey: 'sk-test' })('gpt-4o-mini'));
 
-    const run = await runTask({ planner: model, executor: model });
+    const run = await runTask(responsesModels(server.baseURL));
 
     await expectCompleted(run, server);
-    expect(requestShapes(server)).toEqual(['tools[] format:true', ...Array(4).fill('tools[writeFile,readFile] format:true'), 'tools[] format:false']);
+    expect(requestShapes(server)).toEqual(NATIVE_SHAPES);
   });
 
   it('OpenAI Chat Completions with native chosen per role: completes, the server honouring tools and the format together', async () => {
@@ -73,7 +71,7 @@ describe('the write-then-read task on each server', () => {
     }));
 
     await expectCompleted(run, server);
-    expect(requestShapes(server)).toEqual(['tools[] format:true', ...Array(4).fill('tools[writeFile,readFile] format:true'), 'tools[] format:false']);
+    expect(requestShapes(server)).toEqual(NATIVE_SHAPES);
   });
 
   it('Ollama with native forced on the executor: the steps fabricate (no tool call, no file) and each warns', async () => {
