@@ -34,25 +34,54 @@ export interface RedactorOptions {
 /** Replaces every secret in a plain JSON value (and in Errors), returning a copy; the input is never changed. */
 export type Redactor = <T>(value: T) => T;
 
-/** The secret values of an environment: values of secret-looking names, and passwords inside URLs (`postgres://user:pw@host`). */
+/**
+ * The secret values of an environment: values of secret-looking names, and the secrets inside URL
+ * values (see {@link urlSecrets}).
+ */
 export function secretsFromEnv(env: Readonly<Record<string, string | undefined>>, minLength = MIN_SECRET_LENGTH): string[] {
   const secrets: string[] = [];
   for (const [name, value] of Object.entries(env)) {
     if (!value) continue;
     if (isSecretName(name) && value.length >= minLength) secrets.push(value);
-    const password = urlPassword(value);
-    if (password && password.length >= minLength) secrets.push(password);
+    secrets.push(...urlSecrets(value, minLength));
   }
   return secrets;
 }
 
-function urlPassword(value: string): string | null {
-  if (!value.includes('://') || !value.includes('@')) return null;
+/**
+ * The secrets inside a URL (`postgres://user:pw@host`, `https://host/?api_key=…`): its password
+ * and the values of secret-named query parameters, each as written and percent-decoded — a URL
+ * echoed by a tool or a log shows the first, a connection error the second. None for text that
+ * is not a URL.
+ */
+export function urlSecrets(value: string, minLength = MIN_SECRET_LENGTH): string[] {
+  if (!value.includes('://')) return [];
+  let url: URL;
   try {
-    const password = new URL(value).password;
-    return password ? decodeURIComponent(password) : null;
+    url = new URL(value);
   } catch {
-    return null;
+    return [];
+  }
+  // URLSearchParams decodes; the raw pairs keep the form the URL was written in.
+  const parameters = url.search
+    .slice(1)
+    .split('&')
+    .map((pair) => pair.split('='))
+    .filter(([name, raw]) => raw !== undefined && isSecretName(safeDecode(name!)));
+  // In a query, `+` is a space (as URLSearchParams reads it); in the password it is itself.
+  const forms = [
+    ...(url.password ? [url.password, safeDecode(url.password)] : []),
+    ...parameters.flatMap(([, raw]) => [raw!, safeDecode(raw!.replaceAll('+', ' '))]),
+  ];
+  return [...new Set(forms)].filter((secret) => secret.length >= minLength);
+}
+
+/** `decodeURIComponent`, or the text as it is when it holds a malformed escape. */
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
   }
 }
 

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { InvalidOptionsError } from '../engine/errors.ts';
-import { MIN_SECRET_LENGTH, secretsFromEnv } from '../engine/redact.ts';
+import { MIN_SECRET_LENGTH, secretsFromEnv, urlSecrets } from '../engine/redact.ts';
 
 /** Server names prefix their tool names (`<server>_<tool>`), which model APIs accept only from these characters. */
 const SERVER_NAME = /^[A-Za-z0-9_-]{1,48}$/;
@@ -132,10 +132,8 @@ function headerSecrets(value: string): string[] {
 
 /** An HTTP server's secrets: its header values, the password of its URL, the values of secret-named query parameters (`?api_key=`). */
 function httpSecrets(server: McpHttpServerConfig): string[] {
-  const url = new URL(server.url);
   const fromHeaders = Object.values(server.headers ?? {}).flatMap(headerSecrets);
-  const password = decodeURIComponent(url.password);
-  return [...fromHeaders, ...(password.length >= MIN_SECRET_LENGTH ? [password] : []), ...secretsFromEnv(Object.fromEntries(url.searchParams))];
+  return [...fromHeaders, ...urlSecrets(server.url)];
 }
 
 /**

@@ -151,6 +151,11 @@ describe('mcpConfigSecrets', () => {
       'query-key-1234',
     ]);
   });
+
+  it('takes a percent-encoded URL password and query key as written and decoded: a URL echoed in an error shows the first', () => {
+    const config: McpConfig = { mcpServers: { remote: { url: 'https://user:p%40ss-word-12@mcp.example.com/mcp?api_key=abc%2Bdef%3Dghijkl&q=a+b' } } };
+    expect(mcpConfigSecrets(config)).toEqual(['p%40ss-word-12', 'p@ss-word-12', 'abc%2Bdef%3Dghijkl', 'abc+def=ghijkl']);
+  });
 });
 
 describe('loadMcpTools with a stdio server', { timeout: 60_000 }, () => {
