@@ -28,7 +28,7 @@ export interface FleetAgentsOptions {
   readonly workspaceDir: string;
   /** Programs `default`'s runCommand may run; none: no runCommand. */
   readonly allowedCommands: readonly string[];
-  /** Strings every agent redacts, on top of the process environment's secrets (the database password). */
+  /** Strings every agent redacts, on top of the process environment's secrets (the database password, ./.env's secrets). */
   readonly redact: readonly string[];
   /** The worker's usage text, for a workspace or allow-list that cannot be used. */
   readonly usage: string;

@@ -4,7 +4,7 @@
  * cannot be reached is reported. Loads neither pg-boss nor Mastra: --help and usage errors stay fast.
  */
 import { isPlanExecuteError } from '../engine/errors.ts';
-import { createRedactor, REDACTED, type Redactor } from '../engine/redact.ts';
+import { createRedactor, REDACTED, type Redactor, secretsFromEnv } from '../engine/redact.ts';
 import type { FleetClient } from '../fleet/fleet-client.ts';
 import { checkAgentName } from '../fleet/fleet-settings.ts';
 import { UsageError } from './args.ts';
@@ -61,8 +61,9 @@ export async function fleetDatabase(flag: string | undefined, io: Pick<CliIo, 'e
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') throw new UsageError(`${where} ${BAD_URL}`, usage);
   // pg also reads a password from the query (`?password=`).
   const passwords = [parsed.password, safeDecode(parsed.password), parsed.searchParams.get('password') ?? ''].filter((secret) => secret !== '');
-  const secrets = [...new Set(passwords)];
-  const redact = createRedactor({ env, extra: secrets });
+  // The environment's secrets too: keys read from ./.env are not in process.env, where the agents look for them.
+  const secrets = [...new Set([...passwords, ...secretsFromEnv(env)])];
+  const redact = createRedactor({ extra: secrets });
   return { url, shown: redact(shownUrl(parsed)), secrets, redact, env };
 }
 
