@@ -7,7 +7,9 @@ const SYSTEM_DIRECTORIES = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64',
 /**
  * The pieces of /etc that programs such as python3, git, ls and pip need, and nothing more: user
  * and group names, the dynamic linker's cache, the `alternatives` links many /usr/bin programs go
- * through (awk, editor, java), Debian's python config, the time zone and the CA certificates.
+ * through (awk, editor, java), Debian's python config, the time zone and the CA certificates —
+ * not the rest of /etc/ssl: /etc/ssl/private holds the host's TLS keys (PostgreSQL's ssl-cert
+ * package puts one there), which a command run as root would read.
  */
 const ETC_FILES = [
   '/etc/passwd',
@@ -18,7 +20,8 @@ const ETC_FILES = [
   '/etc/ld.so.conf.d',
   '/etc/alternatives',
   '/etc/localtime',
-  '/etc/ssl',
+  '/etc/ssl/certs',
+  '/etc/ssl/openssl.cnf',
   '/etc/ca-certificates',
 ];
 

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -70,6 +71,15 @@ describe.runIf(bubblewrap.usable || process.env.CI === 'true')('run-command insi
     expect(names).toEqual(expect.arrayContaining(['dev', 'etc', 'proc', 'tmp', 'usr']));
     expect(names.filter((name) => ['root', 'home', 'work', 'opt', 'var', 'run', 'mnt'].includes(name))).toEqual([]);
     expect((await run(sandboxed(), 'ls', ['/etc'])).stdout).not.toContain('shadow');
+  });
+
+  it("shows the CA certificates of /etc/ssl but not the host's TLS keys in /etc/ssl/private", async () => {
+    const shown = ['certs', 'openssl.cnf'].filter((name) => existsSync(path.join('/etc/ssl', name)));
+    expect(await run(sandboxed(), 'ls', ['-1', '/etc/ssl'])).toMatchObject({ ok: true, stdout: shown.map((name) => `${name}\n`).join('') });
+    expect(await run(sandboxed(), 'ls', ['/etc/ssl/private'])).toMatchObject({
+      ok: false,
+      stderr: "ls: cannot access '/etc/ssl/private': No such file or directory\n",
+    });
   });
 
   it('runs python3, git and an /etc/alternatives program (awk) with what they need from /etc', async () => {
