@@ -41,13 +41,13 @@ async function stepTokens(mode: ExecutorOutputMode) {
 describe('executor input tokens per step (peers harness counting)', () => {
   it.each([
     // native: the response schema carries the outcome's fields, the prompt does not repeat them.
-    ['native', [297, 339], 636],
+    ['native', [300, 341], 641],
     // tool: the report tool's schema carries them.
-    ['tool', [348, 390], 738],
+    ['tool', [351, 392], 743],
     // prompt: no schema; the fields are listed once in the prompt.
-    ['prompt', [269, 311], 580],
+    ['prompt', [272, 313], 585],
     // text: no schema at all; one line says how to answer.
-    ['text', [212, 254], 466],
+    ['text', [215, 256], 471],
   ] as const)('%s mode: exact tokens of both turns', async (mode, perCall, total) => {
     const { perCall: counted } = await stepTokens(mode);
     expect(counted).toEqual(perCall);

@@ -113,8 +113,8 @@ describe('this project’s direct steps and plan cache on the scripted world', (
 describe('this project’s executor modes on the scripted world', () => {
   // Exact counts (issue 11): the text mode sends no schema with the executor's turns.
   it.each([
-    ['native', 14_576, 644],
-    ['text', 11_176, 474],
+    ['native', 14_667, 648],
+    ['text', 11_267, 478],
   ] as const)('%s: the 20-step run costs %i input tokens, %i per executor step on average', async (mode, run, perStep) => {
     const tokens = (await measureTokens([oursPeer(mode)])).get('ours')!;
     const steps = tokens.value!.executorPerStep;
