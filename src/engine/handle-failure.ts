@@ -3,7 +3,7 @@ import type { StepFailure } from './policy.ts';
 import { askWithRepairs } from './repair-loop.ts';
 import type { ReplanDecision } from './plan-schema.ts';
 import { RunEnd, type RunContext } from './run-context.ts';
-import { catalogueContext, validateSteps } from './validate-plan.ts';
+import { catalogueContext, tooLong, validateSteps } from './validate-plan.ts';
 
 /**
  * Carries out what the policy chose for a failed step, once no other step is running:
@@ -60,10 +60,11 @@ async function askReplanner(context: RunContext, failure: StepFailure): Promise<
 }
 
 function decisionIssues(context: RunContext, decision: ReplanDecision): string[] {
-  if (decision.action !== 'revise') return [];
-  if (!decision.steps) return ['The action is "revise" but steps is null; give the steps that replace every step not yet done.'];
+  const longRationale = tooLong('The rationale', decision.rationale);
+  if (decision.action !== 'revise') return longRationale;
+  if (!decision.steps) return [...longRationale, 'The action is "revise" but steps is null; give the steps that replace every step not yet done.'];
   const doneSteps = context.tracker.list().filter((step) => step.status === 'done');
-  return validateSteps(decision.steps, catalogueContext(context.input.tools, context.input.settings.maxPlanSteps, doneSteps));
+  return [...longRationale, ...validateSteps(decision.steps, catalogueContext(context.input.tools, context.input.settings.maxPlanSteps, doneSteps))];
 }
 
 function applyDecision(context: RunContext, failure: StepFailure, decision: ReplanDecision): void {

@@ -7,6 +7,7 @@ import {
   RunCancelledError,
   UnexpectedRunError,
 } from './errors.ts';
+import { cutText } from './cut-text.ts';
 import { rememberPlan } from './cached-plans.ts';
 import { handleFailure } from './handle-failure.ts';
 import { applyApproval, askApproval, makePlan, type ApprovalVerdict } from './make-plan.ts';
@@ -202,9 +203,11 @@ async function synthesize(context: RunContext): Promise<string> {
   const { synthesizer, settings } = context.input;
   if (!settings.synthesize) return lastOutput(context);
   const steps = context.tracker.completed();
-  const { value: output, usage } = await context.call('synthesizer', (abortSignal) =>
+  const { value: answer, usage } = await context.call('synthesizer', (abortSignal) =>
     synthesizer.synthesize({ task: context.task, goal: context.tracker.goal, steps, abortSignal }),
   );
+  // Bounded like every step output: the answer is stored, sent in events and printed.
+  const output = cutText(answer, settings.maxStepOutputChars);
   context.emit({ type: 'synthesis-finished', output, usage });
   return output;
 }

@@ -21,6 +21,12 @@ export interface PlanValidationContext {
 /** The verdict on a plan: the parsed plan, or every problem found. */
 export type PlanValidationResult = { readonly ok: true; readonly plan: Plan } | { readonly ok: false; readonly issues: readonly string[] };
 
+/** Longest goal, rationale, step description or expected output a plan may have, in characters. */
+export const MAX_PLAN_TEXT_CHARS = 4_000;
+
+/** Longest step id, in characters. */
+export const MAX_STEP_ID_CHARS = 100;
+
 /** The validation context of a run's tool catalogue: the tool names and their input schemas. */
 export function catalogueContext(tools: readonly ToolInfo[], maxPlanSteps: number, doneSteps?: readonly PlanStep[]): PlanValidationContext {
   return {
@@ -41,14 +47,21 @@ export function validatePlan(candidate: unknown, context: PlanValidationContext)
   const parsed = PlanSchema.safeParse(candidate);
   if (!parsed.success) return { ok: false, issues: formatZodIssues(parsed.error) };
   const plan = parsed.data;
-  const issues = validateSteps(plan.steps, context);
+  const issues = [...tooLong('The goal', plan.goal), ...tooLong('The rationale', plan.rationale ?? ''), ...validateSteps(plan.steps, context)];
   return issues.length === 0 ? { ok: true, plan } : { ok: false, issues };
 }
 
 /** The structural checks on steps that already match the schema (used for plans and revisions). */
 export function validateSteps(steps: readonly PlanStep[], context: PlanValidationContext): string[] {
   const done = context.doneSteps ?? [];
-  const issues: string[] = [];
+  // A plan is stored, sent in events and shown to every executor: its text is bounded, and an id too
+  // long to quote is reported alone.
+  const longIds = steps.filter((step) => step.id.length > MAX_STEP_ID_CHARS);
+  if (longIds.length) return longIds.map((step) => `A step id has ${step.id.length} characters; use short ids of at most ${MAX_STEP_ID_CHARS}.`);
+  const issues = steps.flatMap((step) => [
+    ...tooLong(`Step "${step.id}"'s description`, step.description),
+    ...tooLong(`Step "${step.id}"'s expectedOutput`, step.expectedOutput),
+  ]);
   if (steps.length === 0) issues.push('The plan has no steps; add at least one step.');
   if (done.length + steps.length > context.maxPlanSteps) {
     issues.push(
@@ -60,6 +73,11 @@ export function validateSteps(steps: readonly PlanStep[], context: PlanValidatio
   const cycle = findCycle(steps);
   if (cycle) issues.push(`The steps depend on each other in a cycle: ${cycle.join(' → ')}. Remove one of these dependencies.`);
   return issues;
+}
+
+/** The issue of a plan text (`what`, such as `The goal`) over MAX_PLAN_TEXT_CHARS, or none. */
+export function tooLong(what: string, text: string): string[] {
+  return text.length > MAX_PLAN_TEXT_CHARS ? [`${what} has ${text.length} characters; at most ${MAX_PLAN_TEXT_CHARS} are allowed. Shorten it.`] : [];
 }
 
 function checkIds(steps: readonly PlanStep[], done: readonly PlanStep[]): string[] {
