@@ -40,9 +40,9 @@ export async function fileTools() {
   return { dir, tools: { writeFile: write, readFile: read } };
 }
 
-/** The role models a user gets from the environment for a server at `baseURL` (Chat Completions). */
-export const chatModels = (baseURL: string) =>
-  modelsFromEnv({ OPENAI_BASE_URL: baseURL, OPENAI_API_KEY: 'sk-test', PLANNER_MODEL: 'qwen3:4b', EXECUTOR_MODEL: 'qwen3:4b' });
+/** The role models a user gets from the environment for a server at `baseURL` (Chat Completions), both named `model`. */
+export const chatModels = (baseURL: string, model = 'qwen3:4b') =>
+  modelsFromEnv({ OPENAI_BASE_URL: baseURL, OPENAI_API_KEY: 'sk-test', PLANNER_MODEL: model, EXECUTOR_MODEL: model });
 
 /** The OpenAI Responses stand-in's roles: one `openai(model)` for both (OpenAI's own API, so `auto` is `native`). */
 export function responsesModels(baseURL: string) {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createExecutorAgent } from '../../src/agents/executor.ts';
 import { brain, chatModels, closeStarted, expectCompleted, fileTools, requestShapes, responsesModels, runTask, started } from './conformance-harness.ts';
 import {
+  createTaskBrain,
   dataBlocks,
   NOTE_CONTENT,
   promptText,
@@ -12,7 +13,8 @@ import {
   startOpenAIChatServer,
   startOpenAIResponsesServer,
   startVllmServer,
-  THINK_BLOCK,
+  THINKING,
+  thinkBlock,
   type StandInServer,
 } from './servers/index.ts';
 
@@ -20,8 +22,12 @@ afterEach(closeStarted);
 
 // The executor's `text` mode (issue 11) is a plain chat request with tools: no response format, no
 // report tool, the answer read as written. It relies only on behaviour the stand-ins already
-// document (tools without a response format, and llama.cpp's think block in the content); nothing
-// new was needed from the servers.
+// document (tools without a response format; a thinking model's `<think>` block in the content, as
+// llama.cpp leaves it under `--reasoning-format none`); nothing new was needed from the servers.
+
+/** A thinking model behind llama.cpp `--reasoning-format none`: its reasoning stays in the content. */
+const thinkingInContent = () => startLlamaCppServer({ brain: createTaskBrain({ thinks: true }), reasoningFormat: 'none' });
+const THINK_BLOCK = thinkBlock(THINKING);
 
 /** The run's requests with the executor in `text` mode: the plan (`format:true` when native), 4 executor turns, then the synthesis (or a replan in `prompt` mode). */
 const textModeShapes = (plannerFormat: boolean) => [
@@ -39,7 +45,7 @@ describe('the executor in text mode on each server', () => {
     ['OpenAI Chat Completions (strict)', () => startOpenAIChatServer({ brain }), chatModels, false, ''],
     ['Ollama', () => startOllamaServer({ brain }), chatModels, false, ''],
     ['vLLM', () => startVllmServer({ brain }), chatModels, false, ''],
-    ['llama.cpp (its <think> block stripped from the output)', () => startLlamaCppServer({ brain }), chatModels, false, THINK_BLOCK],
+    ['llama.cpp --reasoning-format none, a thinking model (its <think> block stripped from the output)', thinkingInContent, chatModels, false, THINK_BLOCK],
     ['LM Studio', () => startLmStudioServer({ brain }), chatModels, false, ''],
     ['OpenAI Responses (strict), the planner native', () => startOpenAIResponsesServer({ brain }), responsesModels, true, ''],
   ])('%s: completes, the answers read as plain text', async (_name, start, models, plannerFormat, think) => {
@@ -64,7 +70,7 @@ describe('the executor in text mode on each server', () => {
 
   it.each([
     ['Ollama', () => startOllamaServer({ brain }), ''],
-    ['llama.cpp (FAILED: after its <think> block)', () => startLlamaCppServer({ brain }), THINK_BLOCK],
+    ['llama.cpp --reasoning-format none, a thinking model (FAILED: after its <think> block)', thinkingInContent, THINK_BLOCK],
   ])('%s: a step answered FAILED: fails with the error the model gave, and the run is aborted', async (_name, start, think) => {
     const server = await started(start());
     const { planner, executor } = chatModels(server.baseURL);

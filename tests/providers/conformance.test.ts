@@ -17,6 +17,7 @@ import {
 } from './conformance-harness.ts';
 import {
   closedLoopbackAddress,
+  createTaskBrain,
   NOTE_PATH,
   startLlamaCppServer,
   startLmStudioServer,
@@ -27,6 +28,7 @@ import {
   startRateLimitedServer,
   startUnauthorizedServer,
   startVllmServer,
+  type StandInServer,
 } from './servers/index.ts';
 
 // Issue 8, "Wanted 5": the same tool-using task (write a file, read it back, report its content) on
@@ -37,16 +39,29 @@ import {
 afterEach(closeStarted);
 
 describe('the write-then-read task on each server', () => {
+  // A chatty thinking model: reasoning before each answer, prose around the JSON it writes in prompt mode (the planner's).
+  const chattyThinker = createTaskBrain({ thinks: true, chatty: true });
+
   it.each([
-    ['OpenAI Chat Completions (strict)', () => startOpenAIChatServer({ brain })],
-    ['Ollama (response_format wins over tools)', () => startOllamaServer({ brain })],
-    ['vLLM (response_format wins over tools)', () => startVllmServer({ brain })],
-    ['llama.cpp (json_schema not enforced, <think> and prose around the JSON)', () => startLlamaCppServer({ brain })],
-    ['LM Studio (rejects json_object)', () => startLmStudioServer({ brain })],
-  ])('%s: completes with tool mode, the file on disk', async (_name, start) => {
+    ['OpenAI Chat Completions (strict)', () => startOpenAIChatServer({ brain }), 'qwen3:4b'],
+    ['Ollama, a thinking model (reasoning in `reasoning`)', () => startOllamaServer({ brain: createTaskBrain({ thinks: true }) }), 'qwen3:4b'],
+    ['Ollama, a model that does not think', () => startOllamaServer({ brain }), 'llama3.1:8b'],
+    ['vLLM (response_format wins over tools)', () => startVllmServer({ brain }), 'qwen3:4b'],
+    [
+      'llama.cpp, a chatty thinking model (reasoning in reasoning_content, prose around the plan)',
+      () => startLlamaCppServer({ brain: chattyThinker }),
+      'qwen3:4b',
+    ],
+    [
+      'llama.cpp --reasoning-format none, a chatty thinking model (<think> and prose around the plan)',
+      () => startLlamaCppServer({ brain: chattyThinker, reasoningFormat: 'none' }),
+      'qwen3:4b',
+    ],
+    ['LM Studio (rejects json_object)', () => startLmStudioServer({ brain }), 'qwen3:4b'],
+  ])('%s: completes with tool mode, the file on disk', async (_name, start, model) => {
     const server = await started(start());
 
-    const run = await runTask(chatModels(server.baseURL));
+    const run = await runTask(chatModels(server.baseURL, model));
 
     await expectCompleted(run, server);
     expect(requestShapes(server)).toEqual(PROMPT_AND_TOOL_SHAPES);
@@ -74,9 +89,9 @@ describe('the write-then-read task on each server', () => {
     expect(requestShapes(server)).toEqual(NATIVE_SHAPES);
   });
 
-  it('Ollama with native forced on the executor: the steps fabricate (no tool call, no file) and each warns', async () => {
+  it('Ollama, a model that does not think, with native forced on the executor: the steps fabricate (no tool call, no file) and each warns', async () => {
     const server = await started(startOllamaServer({ brain }));
-    const { planner, executor } = chatModels(server.baseURL);
+    const { planner, executor } = chatModels(server.baseURL, 'llama3.1:8b');
 
     const { result, events, dir } = await runTask((tools) => ({
       planner,
@@ -91,15 +106,44 @@ describe('the write-then-read task on each server', () => {
     await expect(readFile(join(dir, NOTE_PATH), 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
-  it('a rate limit (429 with Retry-After: 1, twice) is waited out and the run completes', async () => {
+  it('Ollama, a thinking model, with native forced on the executor: the format waits for the content, so the tool calls get out and the run completes', async () => {
+    const server = await started(startOllamaServer({ brain: createTaskBrain({ thinks: true }) }));
+    const { planner, executor } = chatModels(server.baseURL, 'qwen3:4b');
+
+    const run = await runTask((tools) => ({ planner, executor: createExecutorAgent({ model: executor, tools, structuredOutput: 'native' }) }));
+
+    await expectCompleted(run, server);
+    expect(requestShapes(server)).toEqual(['tools[] format:false', ...Array(4).fill('tools[writeFile,readFile] format:true'), 'tools[] format:false']);
+  });
+
+  it('a rate limit with Retry-After: 1 (a server that sends one), twice: each wait lasts the second asked for, and the run completes', async () => {
+    const server = await started(startRateLimitedServer({ brain, retryAfterSeconds: 1 }));
+
+    const run = await runTask(chatModels(server.baseURL), { maxRetries: 2 });
+
+    await expectCompleted(run, server);
+    expect(server.requests.slice(0, 3).map((request) => request.status)).toEqual([429, 429, 200]);
+    expect(gaps(server, 3).map((gap) => gap >= 1000)).toEqual([true, true]);
+  }, 20_000);
+
+  // The exact delays (500 ms base, doubling, equal jitter) are tests/engine/retry-delay.test.ts's; here they only have to happen.
+  it("a rate limit as OpenAI's own (no Retry-After), twice: the library's own backoff (at least 250 ms, then 500 ms), and the run completes", async () => {
     const server = await started(startRateLimitedServer({ brain }));
 
     const run = await runTask(chatModels(server.baseURL), { maxRetries: 2 });
 
     await expectCompleted(run, server);
     expect(server.requests.slice(0, 3).map((request) => request.status)).toEqual([429, 429, 200]);
+    const [first, second] = gaps(server, 3);
+    expect([first! >= 250, second! >= 500]).toEqual([true, true]);
   }, 20_000);
 });
+
+/** The milliseconds between the arrivals of the first `count` requests. */
+function gaps(server: StandInServer, count: number): number[] {
+  const arrivals = server.requests.slice(0, count).map((request) => request.receivedAt);
+  return arrivals.slice(1).map((arrival, index) => arrival - arrivals[index]!);
+}
 
 describe('servers that cannot run the task end the run with a clear error', () => {
   it('a model without tool support: MODEL_REQUEST_REJECTED once the executor sends its tools', async () => {
@@ -115,6 +159,23 @@ describe('servers that cannot run the task end the run with a clear error', () =
     expect(server.requests.map((request) => request.status)).toEqual([200, 400]);
     await expect(readFile(join(dir, NOTE_PATH), 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
   });
+
+  it("more 429s than retries (no Retry-After): MODEL_CALL_FAILED after maxRetries + 1 requests, with the server's message", async () => {
+    const server = await started(startRateLimitedServer({ brain, failures: 5 }));
+
+    const { result, events } = await runTask(chatModels(server.baseURL), { maxRetries: 2 });
+
+    expect(result.status).toBe('failed');
+    expect(result.error).toEqual({
+      code: 'MODEL_CALL_FAILED',
+      message:
+        "The planner's model call failed (HTTP 429): Rate limit reached for qwen3:4b in organization org-standin on requests per min (RPM): Limit 3, Used 3, Requested 1. Please try again in 20s. Visit https://platform.openai.com/account/rate-limits to learn more.",
+    });
+    expect(server.requests.map((request) => request.status)).toEqual([429, 429, 429]);
+    expect(events.flatMap((event) => (event.type === 'model-called' ? [[event.role, event.error]] : []))).toEqual(
+      Array(3).fill(['planner', 'MODEL_CALL_FAILED']),
+    );
+  }, 20_000);
 
   it('a refused API key (401): MODEL_REQUEST_REJECTED after one call', async () => {
     const server = await started(startUnauthorizedServer());

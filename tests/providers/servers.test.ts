@@ -3,25 +3,17 @@ import {
   closedLoopbackAddress,
   createTaskBrain,
   estimateTokens,
-  LM_STUDIO_JSON_OBJECT_ERROR,
-  startLlamaCppServer,
-  startLmStudioServer,
-  startNoToolsServer,
   startOllamaServer,
   startOpenAIChatServer,
   startOpenAIResponsesServer,
   startRateLimitedServer,
   startUnauthorizedServer,
-  startVllmServer,
-  THINK_BLOCK,
-  type Brain,
 } from './servers/index.ts';
 import {
   afterWrite,
   chat,
   chatBody,
   closeAfterEach,
-  FABRICATED_OUTCOME,
   type Json,
   message,
   OUTCOME_SCHEMA,
@@ -37,8 +29,9 @@ import {
 } from './servers/test-fixtures.ts';
 
 // Each stand-in's documented behaviour, checked with plain fetch (sources next to each rule in
-// tests/providers/servers/*.ts). The task brain: servers/brain.test.ts; the AI SDK reading every
-// stand-in: servers/sdk-interop.test.ts.
+// tests/providers/servers/*.ts): the transport, OpenAI's APIs and the provider failures here; the
+// local servers in local-servers.test.ts; streamed tool calls in stream-wire.test.ts. The task
+// brain: servers/brain.test.ts; the AI SDK reading every stand-in: servers/sdk-interop.test.ts.
 
 const started = closeAfterEach();
 const brain = createTaskBrain();
@@ -116,6 +109,25 @@ describe('OpenAI Chat Completions (strict)', () => {
       {
         message:
           "Invalid schema for response_format 'outcome': In context=(), 'required' is required to be supplied and to be an array including every key in properties. Missing 'error'.",
+        type: 'invalid_request_error',
+        param: 'response_format',
+        code: 'invalid_json_schema',
+      },
+    ],
+    [
+      "a strict schema with a keyword outside the supported subset ('allOf')",
+      {
+        response_format: {
+          type: 'json_schema',
+          json_schema: {
+            name: 'outcome',
+            strict: true,
+            schema: { ...OUTCOME_SCHEMA, properties: { ...OUTCOME_SCHEMA.properties, output: { allOf: [{ type: 'string' }] } } },
+          },
+        },
+      },
+      {
+        message: "Invalid schema for response_format 'outcome': In context=('properties', 'output'), 'allOf' is not permitted.",
         type: 'invalid_request_error',
         param: 'response_format',
         code: 'invalid_json_schema',
@@ -262,104 +274,6 @@ describe('OpenAI Responses (strict)', () => {
   });
 });
 
-describe('Ollama', () => {
-  it('with tools and response_format: never a tool call; the brain is asked for content and its invented outcome is sent (#13750)', async () => {
-    const server = await started(startOllamaServer({ brain }));
-    const reply = await chat(server, chatBody({ tools: TOOLS, response_format: SCHEMA_FORMAT }));
-    expect(message(reply)).toEqual({ role: 'assistant', content: JSON.stringify(FABRICATED_OUTCOME) });
-    expect(reply.json.choices[0].finish_reason).toBe('stop');
-    expect(server.exchanges.map((exchange) => [exchange.request.toolCallsAllowed, exchange.request.formatEnforced, exchange.toolCallsSent])).toEqual([
-      [false, true, []],
-    ]);
-  });
-
-  it('with tools only: tool calls with an index, and the Ollama body fields', async () => {
-    const server = await started(startOllamaServer({ brain }));
-    const reply = await chat(server, chatBody({ tools: TOOLS }));
-    expect(reply.json).toMatchObject({
-      id: 'chatcmpl-1',
-      object: 'chat.completion',
-      system_fingerprint: 'fp_ollama',
-      choices: [{ finish_reason: 'tool_calls' }],
-    });
-    expect(message(reply).tool_calls).toEqual([
-      { id: 'call_0000063z', type: 'function', function: { name: 'writeFile', arguments: JSON.stringify(WRITE_CALL.arguments) }, index: 0 },
-    ]);
-  });
-
-  it('honours json_object and json_schema response formats', async () => {
-    const server = await started(startOllamaServer({ brain }));
-    for (const format of [{ type: 'json_object' }, SCHEMA_FORMAT]) {
-      expect(JSON.parse(message(await chat(server, afterWrite({ response_format: format }))).content)).toEqual(WROTE_OUTCOME);
-    }
-  });
-
-  it('a model without tool support: 400 "does not support tools" when tools are sent, 200 otherwise', async () => {
-    const server = await started(startNoToolsServer({ brain }));
-    const refused = await chat(server, chatBody({ tools: TOOLS }));
-    expect([refused.status, refused.json]).toEqual([
-      400,
-      { error: { message: 'registry.ollama.ai/library/qwen3:4b does not support tools', type: 'api_error', param: null, code: null } },
-    ]);
-    expect((await chat(server, chatBody({ response_format: SCHEMA_FORMAT }))).status).toBe(200);
-  });
-});
-
-describe('vLLM', () => {
-  it('with tools and response_format under tool_choice auto: tool_calls [] and JSON content (#39929)', async () => {
-    const server = await started(startVllmServer({ brain }));
-    const reply = await chat(server, chatBody({ tools: TOOLS, tool_choice: 'auto', response_format: SCHEMA_FORMAT }));
-    expect(message(reply)).toEqual({ role: 'assistant', content: JSON.stringify(FABRICATED_OUTCOME), tool_calls: [], reasoning_content: null });
-  });
-
-  it('with tool_choice required: the format is cleared and the tool call gets out', async () => {
-    const server = await started(startVllmServer({ brain }));
-    const reply = await chat(server, chatBody({ tools: TOOLS, tool_choice: 'required', response_format: SCHEMA_FORMAT }));
-    expect(message(reply).tool_calls.map((call: Json) => call.function.name)).toEqual(['writeFile']);
-    expect(server.exchanges[0]!.request.responseFormat).toBeNull();
-  });
-
-  it('without --enable-auto-tool-choice: 400 for tool_choice auto', async () => {
-    const server = await started(startVllmServer({ brain, autoToolChoice: false }));
-    const reply = await chat(server, chatBody({ tools: TOOLS }));
-    expect([reply.status, reply.json.error.message]).toEqual([400, '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set']);
-  });
-});
-
-describe('llama.cpp', () => {
-  it('accepts json_schema without enforcing it: think block and prose around the JSON', async () => {
-    const server = await started(startLlamaCppServer({ brain }));
-    const reply = await chat(server, afterWrite({ response_format: SCHEMA_FORMAT }));
-    expect(message(reply).content).toBe(`${THINK_BLOCK}Here is the result:\n\n${JSON.stringify(WROTE_OUTCOME)}\n\nLet me know if you need anything else.`);
-    const offSchema: Brain = () => ({ content: '{"answer": 42}' });
-    const loose = await started(startLlamaCppServer({ brain: offSchema }));
-    expect((await chat(loose, chatBody({ response_format: SCHEMA_FORMAT }))).status).toBe(200);
-  });
-
-  it('with tools and a json_schema (generic handler): the tool call gets out, then the JSON dumped with indentation', async () => {
-    const server = await started(startLlamaCppServer({ brain }));
-    expect(message(await chat(server, chatBody({ tools: TOOLS, response_format: SCHEMA_FORMAT }))).tool_calls[0].function.name).toBe('writeFile');
-    expect(message(await chat(server, afterWrite({ tools: TOOLS, response_format: SCHEMA_FORMAT }))).content).toBe(JSON.stringify(WROTE_OUTCOME, null, 2));
-  });
-});
-
-describe('LM Studio', () => {
-  it('refuses response_format json_object with 400 and its string error', async () => {
-    const server = await started(startLmStudioServer({ brain }));
-    const reply = await chat(server, chatBody({ response_format: { type: 'json_object' } }));
-    expect([reply.status, reply.json]).toEqual([400, LM_STUDIO_JSON_OBJECT_ERROR]);
-  });
-
-  it('answers json_schema with schema-valid content and an empty tool_calls list', async () => {
-    const server = await started(startLmStudioServer({ brain }));
-    expect(message(await chat(server, afterWrite({ response_format: SCHEMA_FORMAT })))).toEqual({
-      role: 'assistant',
-      content: JSON.stringify(WROTE_OUTCOME),
-      tool_calls: [],
-    });
-  });
-});
-
 describe('provider failures', () => {
   it('401 with OpenAI invalid_api_key body, the key masked', async () => {
     const server = await started(startUnauthorizedServer());
@@ -378,15 +292,31 @@ describe('provider failures', () => {
     expect((await post(server, '/v1/responses', {})).status).toBe(401);
   });
 
-  it('429 with Retry-After: 1 twice, then 200 from the brain', async () => {
+  it('429 as OpenAI sends it (no Retry-After, no x-ratelimit headers) twice, then 200 from the brain', async () => {
     const server = await started(startRateLimitedServer({ brain }));
     const replies = [await chat(server, chatBody()), await chat(server, chatBody()), await chat(server, chatBody())];
-    expect(replies.map((reply) => [reply.status, reply.headers.get('retry-after'), reply.json.error?.code ?? null])).toEqual([
-      [429, '1', 'rate_limit_exceeded'],
-      [429, '1', 'rate_limit_exceeded'],
-      [200, null, null],
+    const rateHeaders = (reply: (typeof replies)[number]) => [...reply.headers.keys()].filter((name) => /^(retry-after|x-ratelimit-)/.test(name));
+    expect(replies.map((reply) => [reply.status, rateHeaders(reply), reply.json.error?.code ?? null])).toEqual([
+      [429, [], 'rate_limit_exceeded'],
+      [429, [], 'rate_limit_exceeded'],
+      [200, [], null],
     ]);
-    expect(replies[0]!.json.error.message).toMatch(/^Rate limit reached for qwen3:4b in organization org-standin on requests per min \(RPM\)/);
+    expect(replies[0]!.json.error).toEqual({
+      message:
+        'Rate limit reached for qwen3:4b in organization org-standin on requests per min (RPM): Limit 3, Used 3, Requested 1. Please try again in 20s. Visit https://platform.openai.com/account/rate-limits to learn more.',
+      type: 'requests',
+      param: null,
+      code: 'rate_limit_exceeded',
+    });
+  });
+
+  it('429 with Retry-After when a test asks for a server that sends one', async () => {
+    const server = await started(startRateLimitedServer({ brain, failures: 1, retryAfterSeconds: 3 }));
+    const replies = [await chat(server, chatBody()), await chat(server, chatBody())];
+    expect(replies.map((reply) => [reply.status, reply.headers.get('retry-after')])).toEqual([
+      [429, '3'],
+      [200, null],
+    ]);
   });
 
   it('an address nobody listens on refuses the connection', async () => {

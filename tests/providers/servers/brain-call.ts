@@ -8,6 +8,8 @@ export interface ModelOutput {
   readonly toolCalls: readonly BrainToolCall[];
   /** The content before any server rewriting; null for none. */
   readonly content: string | null;
+  /** What the model thought first (`BrainReply.reasoning`); null for none. */
+  readonly reasoning: string | null;
 }
 
 /**
@@ -32,7 +34,7 @@ export function askBrain(brain: Brain, request: BrainRequest): ModelOutput {
     const problem = formatProblem(request, content);
     if (problem) throw new Error(`the brain's content breaks the response format this server enforces: ${problem}`);
   }
-  return { reply, toolCalls, content };
+  return { reply, toolCalls, content, reasoning: reply.reasoning ?? null };
 }
 
 /** Why `content` does not satisfy the request's format (grammar-constrained output always does); null when it does. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planPrompt, stepPrompt, synthesisPrompt } from '../../../src/agents/prompts.ts';
-import { createTaskBrain, FINAL_ANSWER_TOOL, NOTE_CONTENT, NOTE_TASK, notePlan } from './brain.ts';
+import { chattyJson, createTaskBrain, FINAL_ANSWER_TOOL, NOTE_CONTENT, NOTE_TASK, notePlan, THINKING } from './brain.ts';
 import { ABORT_SIGNAL as signal, FABRICATED_OUTCOME, READ_STEP, stepText, WRITE_CALL, WRITE_STEP, WRITTEN, WROTE_OUTCOME } from './test-fixtures.ts';
 import type { Brain, BrainRequest } from './types.ts';
 
@@ -81,6 +81,22 @@ describe('createTaskBrain', () => {
       createTaskBrain({ fenceJson: true }),
     );
     expect(fenced).toEqual({ content: `\`\`\`json\n${JSON.stringify(WROTE_OUTCOME)}\n\`\`\`` });
+  });
+
+  it('as a chatty thinking model: reasoning before every answer, prose around JSON written with no response format, none under one', () => {
+    const persona = createTaskBrain({ thinks: true, chatty: true });
+    const tools = toolsOf('writeFile', 'readFile');
+    const written = [['writeFile', JSON.parse(WRITTEN)]] as const;
+    const responseFormat = { type: 'json_schema' as const, name: 'response', strict: true, schema: { properties: { success: {}, output: {}, error: {} } } };
+    expect(ask(stepText(WRITE_STEP), { tools, toolCallsAllowed: true }, persona)).toEqual({ toolCalls: [WRITE_CALL], reasoning: THINKING });
+    expect(withResults(stepText(WRITE_STEP), written, { tools, toolCallsAllowed: true }, persona)).toEqual({
+      content: chattyJson(JSON.stringify(WROTE_OUTCOME)),
+      reasoning: THINKING,
+    });
+    expect(withResults(stepText(WRITE_STEP), written, { tools, toolCallsAllowed: true, responseFormat }, persona)).toEqual({
+      content: JSON.stringify(WROTE_OUTCOME),
+      reasoning: THINKING,
+    });
   });
 
   it('finishes with report_step_outcome when that tool is offered, and answers content once it was called', () => {

@@ -8,7 +8,9 @@ import type { Brain, BrainReply, BrainRequest } from './types.ts';
 // (b) JSON asked for in the prompt (answers JSON, fenced if asked), (c) a final-answer tool
 // `report_step_outcome` among the tools (calls it to finish a step), (d) the executor's `text` mode:
 // no response format and TEXT_OUTCOME_INSTRUCTION in the step prompt (answers the output as plain
-// text, or `FAILED: <error>`; never JSON).
+// text, or `FAILED: <error>`; never JSON). Two model personas are options: a thinking model
+// (reasoning before every answer) and a chatty one (prose around JSON it writes unconstrained).
+// Both are MODEL behaviour; where reasoning ends up is the server's rule (types.ts BrainReply).
 
 /** The file the task writes and reads. */
 export const NOTE_PATH = 'note.txt';
@@ -22,6 +24,12 @@ export const FINAL_ANSWER_TOOL = 'report_step_outcome';
 export const WRITE_TOOL = 'writeFile';
 export const READ_TOOL = 'readFile';
 
+/** What the thinking persona reasons before each answer. */
+export const THINKING = 'The request asks for an answer in a given form. I will work out each part, then write it.';
+
+/** JSON as the chatty persona writes it when nothing constrains it: prose before and after. */
+export const chattyJson = (json: string) => `Here is the result:\n\n${json}\n\nLet me know if you need anything else.`;
+
 /** Options of {@link createTaskBrain}. */
 export interface TaskBrainOptions {
   /** JSON answered without a response format goes in a ```json fence. @default false */
@@ -32,6 +40,13 @@ export interface TaskBrainOptions {
    * `admit` reports the step failed. @default 'fabricate'
    */
   readonly withoutTools?: 'fabricate' | 'admit';
+  /** Model behaviour of a thinking model (qwen3, deepseek-r1): every answer comes with {@link THINKING} as its reasoning. @default false */
+  readonly thinks?: boolean;
+  /**
+   * Model behaviour of chatty instruct models: JSON written with no response format comes wrapped
+   * in prose ({@link chattyJson}). Never under a response format: a server's grammar allows none. @default false
+   */
+  readonly chatty?: boolean;
 }
 
 interface Outcome extends Record<string, unknown> {
@@ -71,11 +86,18 @@ export function notePlan(prompt: string) {
 }
 
 /** The brain. Throws (the server answers 500) for a request whose role it cannot tell. */
-export function createTaskBrain({ fenceJson = false, withoutTools = 'fabricate' }: TaskBrainOptions = {}): Brain {
+export function createTaskBrain({ fenceJson = false, withoutTools = 'fabricate', thinks = false, chatty = false }: TaskBrainOptions = {}): Brain {
   const json = (request: BrainRequest, value: Record<string, unknown>): BrainReply => {
     const text = JSON.stringify(fitToFormat(value, request.responseFormat));
-    return { content: fenceJson && !request.responseFormat ? `\`\`\`json\n${text}\n\`\`\`` : text };
+    if (request.responseFormat) return { content: text };
+    const fenced = fenceJson ? `\`\`\`json\n${text}\n\`\`\`` : text;
+    return { content: chatty ? chattyJson(fenced) : fenced };
   };
+  const answer = roleAnswer(json, withoutTools);
+  return thinks ? (request) => ({ ...answer(request), reasoning: THINKING }) : answer;
+}
+
+function roleAnswer(json: (request: BrainRequest, value: Record<string, unknown>) => BrainReply, withoutTools: 'fabricate' | 'admit'): Brain {
   return (request) => {
     switch (requestRole(request)) {
       case 'planner':

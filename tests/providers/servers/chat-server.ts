@@ -1,5 +1,6 @@
 import { askBrain, completionTokens, promptTokens } from './brain-call.ts';
-import { chatCompletionBody, chatCompletionChunks, parseChatRequest, type ChatAnswer, type ChatFlavour, type ChatRequest } from './chat-wire.ts';
+import { chatCompletionChunks } from './chat-stream.ts';
+import { chatCompletionBody, parseChatRequest, type ChatAnswer, type ChatFlavour, type ChatRequest } from './chat-wire.ts';
 import { startStandIn, type HttpReply, type Route } from './core.ts';
 import type { BrainRequest, RecordedRequest, ResponseFormat, StandInOptions, StandInServer } from './types.ts';
 
@@ -13,8 +14,19 @@ export interface ChatRules {
   effectiveFormat?(request: ChatRequest): ResponseFormat | null;
   /** Whether the server constrains the content to the format (grammar / strict decoding). */
   formatEnforced(request: ChatRequest): boolean;
-  /** Rewrites the brain's content before it is sent (llama.cpp's think block and prose). */
-  rewriteContent?(content: string, request: ChatRequest): string;
+  /**
+   * Where the model's output goes before it is sent: llama.cpp puts the reasoning in the content
+   * under `--reasoning-format none`, and dumps its generic handler's JSON indented. @default as is
+   */
+  placeOutput?(output: PlacedOutput, request: ChatRequest): PlacedOutput;
+}
+
+/** The content and the reasoning (for the flavour's reasoning field) of one answer. */
+export interface PlacedOutput {
+  readonly content: string | null;
+  readonly reasoning: string | null;
+  /** Whether the answer calls tools (read only). */
+  readonly callsTools: boolean;
 }
 
 /** One chat stand-in: its name, its wire details and its rules. */
@@ -50,18 +62,21 @@ export function chatRoute({ name, flavour, rules }: ChatServerDefinition, brain:
     if (rejection) return rejection;
     const brainRequest = brainRequestOf(name, chat, rules);
     const output = askBrain(brain, brainRequest);
-    const content = output.content === null ? null : (rules.rewriteContent?.(output.content, chat) ?? output.content);
+    const produced = { content: output.content, reasoning: output.reasoning, callsTools: output.toolCalls.length > 0 };
+    const { content, reasoning } = rules.placeOutput?.(produced, chat) ?? produced;
+    const sentReasoning = flavour.reasoningField ? reasoning : null;
     const answer: ChatAnswer = {
       content,
+      reasoning: sentReasoning,
       toolCalls: output.toolCalls.map((call, index) => ({
         id: flavour.toolCallId(request.index, index),
         name: call.name,
         arguments: JSON.stringify(call.arguments),
       })),
       promptTokens: promptTokens(brainRequest),
-      completionTokens: completionTokens(content, output.toolCalls),
+      completionTokens: completionTokens(content, output.toolCalls) + (reasoning === null ? 0 : completionTokens(reasoning, [])),
     };
-    recordExchange({ request: brainRequest, reply: output.reply, toolCallsSent: output.toolCalls, contentSent: content });
+    recordExchange({ request: brainRequest, reply: output.reply, toolCallsSent: output.toolCalls, contentSent: content, reasoningSent: sentReasoning });
     if (chat.stream) return { status: 200, events: chatCompletionChunks(flavour, request.index, chat.model, answer, chat.includeUsage) };
     return { status: 200, json: chatCompletionBody(flavour, request.index, chat.model, answer) };
   };

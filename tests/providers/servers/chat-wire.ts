@@ -1,4 +1,4 @@
-import { errorReply, Rejection, type SseEvent } from './core.ts';
+import { errorReply, Rejection } from './core.ts';
 import type { BrainMessage, BrainTool, BrainToolCallMade, ResponseFormat } from './types.ts';
 
 // The Chat Completions wire format, as documented by OpenAI and copied by every server here:
@@ -23,11 +23,15 @@ export interface ChatRequest {
   readonly responseFormatType: string | null;
   /** The structured-output request; null for none or `text`. */
   readonly responseFormat: ResponseFormat | null;
+  /** `reasoning_effort` (or `reasoning.effort`) as sent; null when absent. */
+  readonly reasoningEffort: string | null;
 }
 
 /** The answer a chat stand-in sends: content and/or tool calls, and the tokens it reports. */
 export interface ChatAnswer {
   readonly content: string | null;
+  /** What the model thought, for the server's reasoning field (`ChatFlavour.reasoningField`); null for none. */
+  readonly reasoning: string | null;
   readonly toolCalls: readonly BrainToolCallMade[];
   readonly promptTokens: number;
   readonly completionTokens: number;
@@ -42,6 +46,7 @@ export function parseChatRequest(body: unknown): ChatRequest {
   if (!Array.isArray(request.messages)) throw badRequest("Missing required parameter: 'messages'.");
   const format = request.response_format as Record<string, unknown> | undefined;
   const options = request.stream_options as { include_usage?: boolean } | undefined;
+  const effort = request.reasoning_effort ?? (request.reasoning as { effort?: unknown } | undefined)?.effort;
   return {
     model: String(request.model ?? ''),
     stream: request.stream === true,
@@ -51,6 +56,7 @@ export function parseChatRequest(body: unknown): ChatRequest {
     toolChoice: readToolChoice(request.tool_choice),
     responseFormatType: typeof format?.type === 'string' ? format.type : null,
     responseFormat: readResponseFormat(format),
+    reasoningEffort: typeof effort === 'string' ? effort : null,
   };
 }
 
@@ -104,23 +110,30 @@ export function readResponseFormat(format: Record<string, unknown> | undefined):
   return { type: 'json_schema', name: String(spec.name ?? ''), schema: spec.schema ?? {}, strict: spec.strict === true };
 }
 
-/** Per-server parts of a `chat.completion` body. */
+/** Per-server parts of a `chat.completion` body and of its stream. */
 export interface ChatFlavour {
   /** The completion's `id` for the n-th request. */
   completionId(requestIndex: number): string;
   /** A tool call's `id`. */
   toolCallId(requestIndex: number, callIndex: number): string;
-  /** Adds or changes server-specific fields of the non-streaming body (and of each stream chunk). */
+  /** Adds or changes server-specific fields of the non-streaming body. */
   shape?(body: Record<string, unknown>, message: Record<string, unknown>): void;
+  /** The message / delta field that carries the model's reasoning; absent: the server sends none. */
+  readonly reasoningField?: 'reasoning_content' | 'reasoning';
+  /** The stream deltas that carry one tool call. @default OpenAI's: id and name first, then argument fragments (chat-stream.ts) */
+  toolCallDeltas?(call: BrainToolCallMade, index: number): Array<Record<string, unknown>>;
+  /** false: the stream has no usage chunk even when `stream_options.include_usage` asks for one. @default true */
+  readonly streamsUsage?: boolean;
 }
 
 /** The documented `created` is a Unix time; a fixed one keeps answers deterministic. */
 export const CREATED = 1_767_225_600;
 
-const finishReason = (answer: ChatAnswer) => (answer.toolCalls.length ? 'tool_calls' : 'stop');
+/** `stop`, or `tool_calls` when the answer calls tools. */
+export const finishReason = (answer: ChatAnswer) => (answer.toolCalls.length ? 'tool_calls' : 'stop');
 
-const wireToolCalls = (answer: ChatAnswer) =>
-  answer.toolCalls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } }));
+/** A tool call as a `chat.completion` message carries it. */
+export const wireToolCall = (call: BrainToolCallMade) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } });
 
 /** The `usage` object every chat server here reports. */
 export const chatUsage = (answer: ChatAnswer) => ({
@@ -134,7 +147,8 @@ export function chatCompletionBody(flavour: ChatFlavour, requestIndex: number, m
   const message: Record<string, unknown> = {
     role: 'assistant',
     content: answer.content,
-    ...(answer.toolCalls.length ? { tool_calls: wireToolCalls(answer) } : {}),
+    ...(answer.toolCalls.length ? { tool_calls: answer.toolCalls.map(wireToolCall) } : {}),
+    ...(flavour.reasoningField && answer.reasoning !== null ? { [flavour.reasoningField]: answer.reasoning } : {}),
   };
   const body: Record<string, unknown> = {
     id: flavour.completionId(requestIndex),
@@ -146,25 +160,4 @@ export function chatCompletionBody(flavour: ChatFlavour, requestIndex: number, m
   };
   flavour.shape?.(body, message);
   return body;
-}
-
-/**
- * The `chat.completion.chunk` events of a streamed answer: the role, the content in two deltas,
- * each tool call whole, the finish reason, then (with `include_usage`) a chunk with empty
- * `choices` and the usage, and `[DONE]`.
- */
-export function chatCompletionChunks(flavour: ChatFlavour, requestIndex: number, model: string, answer: ChatAnswer, includeUsage: boolean): SseEvent[] {
-  const chunk = (choices: unknown[], extra: Record<string, unknown> = {}): SseEvent => ({
-    data: { id: flavour.completionId(requestIndex), object: 'chat.completion.chunk', created: CREATED, model, choices, ...extra },
-  });
-  const delta = (value: Record<string, unknown>, finish: string | null = null) => chunk([{ index: 0, delta: value, logprobs: null, finish_reason: finish }]);
-  const events = [delta({ role: 'assistant', content: '' })];
-  const content = answer.content ?? '';
-  const middle = Math.ceil(content.length / 2);
-  for (const piece of [content.slice(0, middle), content.slice(middle)]) if (piece) events.push(delta({ content: piece }));
-  for (const [index, call] of wireToolCalls(answer).entries()) events.push(delta({ tool_calls: [{ index, ...call }] }));
-  events.push(delta({}, finishReason(answer)));
-  if (includeUsage) events.push(chunk([], { usage: chatUsage(answer) }));
-  events.push({ data: '[DONE]' });
-  return events;
 }

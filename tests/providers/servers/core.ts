@@ -44,11 +44,11 @@ const DEFAULT_MAX_REQUESTS = 200;
 // A stalled client must not keep a test hanging: Node closes the socket after this long.
 const REQUEST_TIMEOUT_MS = 10_000;
 
-/** An OpenAI-style error reply `{ error: { message, type, param, code } }`. */
+/** An OpenAI-style error reply `{ error: { message, type, param, code } }` (`code` a string for OpenAI, the HTTP status number for vLLM). */
 export function errorReply(
   status: number,
   message: string,
-  { type = 'invalid_request_error', code = null as string | null, param = null as string | null, headers = {} as Record<string, string> } = {},
+  { type = 'invalid_request_error', code = null as string | number | null, param = null as string | null, headers = {} as Record<string, string> } = {},
 ): HttpReply {
   return { status, headers, json: { error: { message, type, param, code } } };
 }
@@ -100,6 +100,7 @@ function recorder(requests: RecordedRequest[], dispatch: Dispatch) {
       path: incoming.url ?? '',
       headers: incoming.headers,
       body: body ?? raw ?? undefined,
+      receivedAt: Date.now(),
       status: 0,
     };
     requests.push(request);

@@ -8,8 +8,9 @@ import { responsesRoute } from './openai-responses.ts';
 import type { ServerLimits, StandInServer } from './types.ts';
 
 // Provider failures, with OpenAI's documented statuses and bodies (see openai-errors.ts for the
-// sources): a key the server refuses (401 `invalid_api_key`), a rate limit that passes (429 with
-// `Retry-After`, then success), and an address nobody listens on (connection refused).
+// sources): a key the server refuses (401 `invalid_api_key`), a rate limit that passes (429s, as
+// OpenAI's without `Retry-After` unless a test asks for one, then success), and an address nobody
+// listens on (connection refused).
 
 const OPENAI_PATHS = ['/v1/chat/completions', '/v1/responses'];
 
@@ -33,16 +34,16 @@ export function startUnauthorizedServer(limits: ServerLimits = {}): Promise<Stan
 export interface RateLimitedServerOptions extends OpenAIServerOptions {
   /** Model requests answered 429 before the first success. @default 2 */
   readonly failures?: number;
-  /** The `Retry-After` header, in seconds. @default 1 */
+  /** A `Retry-After` header, in seconds, on each 429 (a server or proxy that sends one). @default none, as OpenAI's own 429 */
   readonly retryAfterSeconds?: number;
 }
 
 /**
  * Starts an OpenAI stand-in (Chat Completions and Responses) whose first `failures` model
- * requests get 429 "Rate limit reached for …" with `Retry-After: 1`; later ones are answered by
- * the brain as the OpenAI stand-ins answer them.
+ * requests get 429 "Rate limit reached for …" (with `Retry-After` only when `retryAfterSeconds`
+ * is given); later ones are answered by the brain as the OpenAI stand-ins answer them.
  */
-export function startRateLimitedServer({ failures = 2, retryAfterSeconds = 1, apiKey, brain, ...limits }: RateLimitedServerOptions): Promise<StandInServer> {
+export function startRateLimitedServer({ failures = 2, retryAfterSeconds, apiKey, brain, ...limits }: RateLimitedServerOptions): Promise<StandInServer> {
   let refused = 0;
   return startStandIn({
     name: 'rate-limited',
@@ -50,7 +51,7 @@ export function startRateLimitedServer({ failures = 2, retryAfterSeconds = 1, ap
     before: (request) => {
       if (!OPENAI_PATHS.includes(request.path) || refused >= failures) return null;
       refused += 1;
-      return rateLimitReply(String((request.body as { model?: unknown } | undefined)?.model ?? 'the model'), retryAfterSeconds);
+      return rateLimitReply(String((request.body as { model?: unknown } | undefined)?.model ?? 'the model'), { retryAfterSeconds });
     },
     ...limits,
   });

@@ -43,22 +43,21 @@ export function authenticationReply(request: RecordedRequest, validKey?: string)
   return validKey !== undefined && key !== validKey ? invalidKeyReply(key) : null;
 }
 
-/** 429 for the requests-per-minute limit, with the headers the API sends (`Retry-After` in seconds). */
-export function rateLimitReply(model: string, retryAfterSeconds: number): HttpReply {
+/**
+ * 429 for the requests-per-minute limit, body as the API words it (type `requests`, code
+ * `rate_limit_exceeded`). OpenAI documents no `Retry-After`: its rate-limit guide lists only the
+ * `x-ratelimit-*` headers (https://platform.openai.com/docs/guides/rate-limits#rate-limits-in-headers),
+ * and a real 429 captured in openai/openai-node#1477 carried neither those nor `Retry-After`. So
+ * by default there is no such header; `retryAfterSeconds` adds one, for a test of a server or
+ * proxy that sends one (Azure OpenAI documents `retry-after-ms` on its 429s; the OpenAI SDKs honour
+ * `retry-after`, openai/openai-node#1108).
+ */
+export function rateLimitReply(model: string, { retryAfterSeconds }: { retryAfterSeconds?: number } = {}): HttpReply {
   return errorReply(
     429,
     `Rate limit reached for ${model} in organization org-standin on requests per min (RPM): Limit 3, Used 3, Requested 1. ` +
-      `Please try again in ${retryAfterSeconds}s. Visit https://platform.openai.com/account/rate-limits to learn more.`,
-    {
-      type: 'requests',
-      code: 'rate_limit_exceeded',
-      headers: {
-        'retry-after': String(retryAfterSeconds),
-        'x-ratelimit-limit-requests': '3',
-        'x-ratelimit-remaining-requests': '0',
-        'x-ratelimit-reset-requests': `${retryAfterSeconds}s`,
-      },
-    },
+      `Please try again in ${retryAfterSeconds ?? 20}s. Visit https://platform.openai.com/account/rate-limits to learn more.`,
+    { type: 'requests', code: 'rate_limit_exceeded', headers: retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) } },
   );
 }
 

@@ -57,7 +57,8 @@ export function responsesRoute({ apiKey, brain }: Pick<OpenAIServerOptions, 'api
       for (const item of produced) items.set(item.id, item);
       conversations.set(response.id, [...brainRequest.messages, ...readItems(produced)]);
     }
-    recordExchange({ request: brainRequest, reply: output.reply, toolCallsSent: output.toolCalls, contentSent: output.content });
+    // Reasoning models keep their reasoning server-side here; none of it is sent as text.
+    recordExchange({ request: brainRequest, reply: output.reply, toolCallsSent: output.toolCalls, contentSent: output.content, reasoningSent: null });
     return parsed.stream ? { status: 200, events: responseEvents(response) } : { status: 200, json: response };
   };
   return route;

@@ -7,6 +7,13 @@
 // required to be supplied and to be an array including every key in properties. Missing 'location'."
 // and "... schema must be a JSON Schema of 'type: \"object\"', got 'type: \"None\"'." (code
 // `invalid_json_schema` for a response format, `invalid_function_parameters` for a tool).
+//
+// Keywords: "Some type-specific keywords are not yet supported. Composition: allOf, not,
+// dependentRequired, dependentSchemas, if, then, else" (same page); one of them anywhere is
+// refused as "In context=('properties', 'rich_text', 'items'), 'allOf' is not permitted." (captured
+// for a strict tool in makenotion/notion-mcp-server#117, code `invalid_function_parameters`). The
+// string length keywords (`minLength`, `maxLength`) are listed as unsupported only "for
+// fine-tuned models", so they are not refused here.
 
 type SchemaNode = Record<string, unknown>;
 
@@ -17,9 +24,16 @@ export function strictSchemaProblem(schema: unknown): string | null {
   return objectProblem(root, []);
 }
 
+/** The composition keywords strict mode refuses. */
+const UNSUPPORTED_KEYWORDS = ['allOf', 'not', 'dependentRequired', 'dependentSchemas', 'if', 'then', 'else'];
+
 const context = (path: readonly string[]) => `In context=(${path.map((part) => `'${part}'`).join(', ')}${path.length === 1 ? ',' : ''})`;
 
 function objectProblem(node: SchemaNode, path: readonly string[]): string | null {
+  // A boolean schema (`true` / `false`) has no keywords to check.
+  if (typeof node !== 'object' || node === null) return null;
+  const unsupported = UNSUPPORTED_KEYWORDS.find((keyword) => keyword in node);
+  if (unsupported !== undefined) return `${context(path)}, '${unsupported}' is not permitted.`;
   if (isObjectNode(node)) {
     if (node.additionalProperties !== false) return `${context(path)}, 'additionalProperties' is required to be supplied and to be false.`;
     const properties = (node.properties ?? {}) as Record<string, SchemaNode>;

@@ -48,7 +48,7 @@ export interface BrainRequest {
   readonly responseFormat: ResponseFormat | null;
   /**
    * false when no tool call of this answer can reach the client (no tools, `tool_choice: "none"`, or a
-   * server rule such as Ollama's "response_format wins"): the brain must answer with content then.
+   * server rule such as Ollama's format for a model that does not think): the brain must answer with content then.
    */
   readonly toolCallsAllowed: boolean;
   /** true when the server constrains the content to `responseFormat` (grammar / strict decoding). */
@@ -62,10 +62,16 @@ export interface BrainToolCall {
   readonly arguments: unknown;
 }
 
-/** What the model "says": content, tool calls, or both. */
+/** What the model "says": content, tool calls, or both, and what it thought first. */
 export interface BrainReply {
   readonly content?: string;
   readonly toolCalls?: readonly BrainToolCall[];
+  /**
+   * What a thinking model writes between its `<think>` tags before answering. Where it reaches
+   * the client is the server's rule: a reasoning field (llama.cpp's `reasoning_content`, vLLM's
+   * and Ollama's `reasoning`), the content (llama.cpp `--reasoning-format none`), or nowhere.
+   */
+  readonly reasoning?: string;
 }
 
 /** Decides what the model says; called once per model request. Throwing makes the server answer 500. */
@@ -81,6 +87,8 @@ export interface RecordedRequest {
   readonly headers: IncomingHttpHeaders;
   /** The body parsed as JSON; the raw text when it is not JSON; undefined when too large. */
   readonly body: unknown;
+  /** `Date.now()` when the body had arrived: how long a client waited between requests. */
+  readonly receivedAt: number;
   /** The status the server answered with (set once answered). */
   status: number;
 }
@@ -93,8 +101,10 @@ export interface Exchange {
   readonly reply: BrainReply;
   /** Tool calls the client received (the brain's, minus any the server's rules dropped). */
   readonly toolCallsSent: readonly BrainToolCall[];
-  /** The content the client received after the server's rules (think blocks, prose, …); null for none. */
+  /** The content the client received after the server's rules (a think block, an indented dump, …); null for none. */
   readonly contentSent: string | null;
+  /** The reasoning the client received in the server's reasoning field; null for none. */
+  readonly reasoningSent: string | null;
 }
 
 /** A running stand-in server. */
