@@ -53,6 +53,8 @@ export { LibSQLRunStore } from './storage/libsql-run-store.ts';
 export type { LibSQLRunStoreOptions } from './storage/libsql-run-store.ts';
 export { PostgresRunStore } from './storage/postgres-run-store.ts';
 export type { PostgresRunStoreOptions } from './storage/postgres-run-store.ts';
+export { POSTGRES_TIMEOUTS } from './storage/postgres-pool.ts';
+export type { PostgresTimeouts } from './storage/postgres-pool.ts';
 export { DEFAULT_PLAN_CACHE_MAX_ENTRIES, InMemoryPlanCache, normaliseTask, planCacheKey } from './engine/plan-cache.ts';
 export type { InMemoryPlanCacheOptions, PlanCache, PlanCacheKeyInput } from './engine/plan-cache.ts';
 export { LibSQLPlanCache } from './storage/libsql-plan-cache.ts';

@@ -2,9 +2,9 @@ import type { PlanExecuteErrorCode } from '../engine/errors.ts';
 import type { RunStatus } from '../engine/result.ts';
 
 /**
- * The CLI's exit codes, in one place. 64, 69, 70, 76 and 78 are the BSD sysexits codes for a usage
- * error, an unavailable service, an internal error, a remote protocol error and a configuration
- * error; 130 is the shell's code for "ended by SIGINT".
+ * The CLI's exit codes, in one place. 64, 69, 70, 75, 76 and 78 are the BSD sysexits codes for a
+ * usage error, an unavailable service, an internal error, a temporary failure, a remote protocol
+ * error and a configuration error; 130 is the shell's code for "ended by SIGINT".
  */
 export const EXIT = Object.freeze({
   /** The run completed; the release succeeded. */
@@ -27,6 +27,8 @@ export const EXIT = Object.freeze({
    * bad key, an unknown model or an unsupported parameter (EX_PROTOCOL: the remote end said no).
    */
   modelRejected: 76,
+  /** `submit --wait`: `--timeout` passed before the run ended, which goes on (EX_TEMPFAIL: look again later). */
+  waitTimedOut: 75,
   /** No model configured: neither OPENAI_API_KEY nor OPENAI_BASE_URL is set (EX_CONFIG). */
   config: 78,
   /** Interrupted with Ctrl-C: the run was cancelled and its partial results printed. */

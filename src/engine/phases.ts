@@ -39,7 +39,7 @@ export async function startRun(input: RunPlanInput): Promise<RunContext> {
   const context = new RunContext(input, input.task);
   if (store && hasLeases(store)) {
     // The insert itself refuses a taken id, so two starts with one id cannot both win.
-    const lease = await createLeased(store, context.redact(context.record()), settings);
+    const lease = await createLeased(store, context.redact(context.record()), settings, input.abortSignal);
     if (!lease) throw taken();
     context.holdLease(lease);
   } else {
@@ -61,7 +61,7 @@ export async function loadRun(input: ResumeInput): Promise<RunContext | PlanRunR
     if (!record) return null;
     return record.result ?? new RunContext(input, record.task, record);
   }
-  const acquired = await acquireLeased(input.store, input.runId, input.settings);
+  const acquired = await acquireLeased(input.store, input.runId, input.settings, input.abortSignal);
   if (!acquired) return null;
   const { stored, keeper } = acquired;
   if (stored.record.result) return stored.record.result;

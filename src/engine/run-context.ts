@@ -9,6 +9,7 @@ import {
   type ModelCallRole,
   type PlanExecuteError,
   type PlanExecuteErrorCode,
+  StoreFailedError,
 } from './errors.ts';
 import type { EarlySteps } from './early-steps.ts';
 import { notify, type PlanRunEventInput } from './events.ts';
@@ -21,8 +22,8 @@ import { retryDelayMs, sleep } from './retry-delay.ts';
 import type { RunPlanInput } from './run-input.ts';
 import type { RunRecord } from './run-store.ts';
 import { countCrashes } from './crash-restarts.ts';
-import type { LeaseKeeper } from './run-lease.ts';
-import { yieldToEventLoop, timeLimit } from './time-limit.ts';
+import { type LeaseKeeper, storeTimeoutError } from './run-lease.ts';
+import { yieldToEventLoop, timeLimit, withTimeLimit } from './time-limit.ts';
 import { PlanTracker } from './tracker.ts';
 import { UsageMeter, ZERO_USAGE, type ModelRole, type TokenUsage } from './usage.ts';
 
@@ -222,8 +223,10 @@ export class RunContext {
   /**
    * Writes the run's state as it is now to the store, if any; resolves once it is durable. Writes
    * are chained, so parallel steps can never store an older state over a newer one. With a lease,
-   * the write is fenced and retried (RunLockedError when another owner took the run,
-   * StoreFailedError after CHECKPOINT_ATTEMPTS failed writes).
+   * the write is fenced and retried, each try given `leaseMs` (RunLockedError when another owner
+   * took the run, StoreFailedError after CHECKPOINT_ATTEMPTS failed writes, or after one once the
+   * run was cancelled). Without one, StoreFailedError when the save (and the ones before it) gave
+   * no answer within `leaseMs`.
    */
   checkpoint(result: PlanRunResult | null = null): Promise<void> {
     const store = this.input.store;
@@ -233,9 +236,13 @@ export class RunContext {
     // A run that lost its lease stores nothing more: the record is the new owner's.
     if (result && this.lease?.lost) return Promise.resolve();
     const lease = this.lease;
-    const saved = this.saving.then(() => (lease ? lease.write(record) : store.save(record)));
+    const saved = this.saving.then(() => (lease ? lease.write(record, this.signal) : store.save(record)));
     this.saving = saved.catch(() => undefined);
-    return saved;
+    if (lease) return saved;
+    // No fence here: a save given up on could still land after a newer one, so the chain keeps
+    // waiting for it (the next save goes after it) and only the run's wait is bounded.
+    const { leaseMs } = this.input.settings;
+    return withTimeLimit(saved, leaseMs, () => new StoreFailedError(this.runId, 1, storeTimeoutError('save', leaseMs)));
   }
 
   /** The run's state as it is now, as the store keeps it. */

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { isPlanExecuteError, type RunLockedError, StoreFailedError } from './errors.ts';
 import { sleep } from './retry-delay.ts';
 import type { LeasedRunStore, RunRecord, StoredRun } from './run-store.ts';
+import { withTimeLimit } from './time-limit.ts';
 
 /** Writes tried per checkpoint before the run ends with STORE_FAILED (the first included). */
 export const CHECKPOINT_ATTEMPTS = 4;
@@ -12,6 +13,21 @@ const retryPauseMs = (retry: number) => 50 * 4 ** (retry - 1);
 const WAIT_POLL_MS = 250;
 
 const HOST = hostname();
+
+/** Why a store call was given up on: no answer within `timeoutMs` (the run's `leaseMs`). The cause of a StoreFailedError. */
+export function storeTimeoutError(call: string, timeoutMs: number): Error {
+  return new Error(`The run store's ${call} gave no answer within ${timeoutMs} ms (leaseMs)`);
+}
+
+/**
+ * Settles like the store call `promise`, or rejects with storeTimeoutError once `timeoutMs` (the
+ * run's `leaseMs`) pass: a call slower than the lease counts as a failed one (retried, then
+ * STORE_FAILED), since the lease it guards may have run out meanwhile (renewals wait for a write).
+ * The call itself is not stopped; a late write is refused by its fence.
+ */
+function withStoreTimeLimit<T>(call: string, promise: Promise<T>, timeoutMs: number): Promise<T> {
+  return withTimeLimit(promise, timeoutMs, () => storeTimeoutError(call, timeoutMs));
+}
 
 /** What a lease is taken with: the run's lease settings. */
 export interface LeaseSettings {
@@ -30,13 +46,15 @@ function newOwnerId(): string {
 /**
  * Holds one run's lease for one owner: fenced writes with bounded retries, renewal every third
  * of the lease for as long as it is held (an unref'd timer that stops at release, at the run's
- * end and when the lease is lost), and the knowledge of whether the lease was lost.
+ * end and when the lease is lost; never a second renewal while one is in flight), and the
+ * knowledge of whether the lease was lost. Every store call gives up after the lease's length.
  */
 export class LeaseKeeper {
   private version: number;
   private timer: ReturnType<typeof setInterval> | null = null;
   private lostError: RunLockedError | null = null;
   private writing = 0;
+  private renewing = false;
 
   constructor(
     private readonly store: LeasedRunStore,
@@ -56,14 +74,15 @@ export class LeaseKeeper {
   }
 
   /**
-   * Writes `record` fenced by the version last seen; store errors are retried up to
-   * CHECKPOINT_ATTEMPTS writes in all, then StoreFailedError. RunLockedError when the run was taken.
+   * Writes `record` fenced by the version last seen; a store error, or no answer within the
+   * lease's length, is retried up to CHECKPOINT_ATTEMPTS writes in all, then StoreFailedError —
+   * after the first once `signal` (the run's) has fired. RunLockedError when the run was taken.
    */
-  async write(record: RunRecord): Promise<void> {
+  async write(record: RunRecord, signal?: AbortSignal): Promise<void> {
     if (this.lostError) throw this.lostError;
     this.writing++;
     try {
-      this.version = await this.writeWithRetries(record);
+      this.version = await this.writeWithRetries(record, signal);
       if (record.status !== 'running') this.stop();
       else this.keepRenewing();
     } finally {
@@ -75,13 +94,15 @@ export class LeaseKeeper {
   async release(): Promise<void> {
     this.stop();
     if (this.lostError) return;
-    await this.store.release(this.runId, { owner: this.owner, version: this.version }).catch(() => undefined);
+    const released = this.store.release(this.runId, { owner: this.owner, version: this.version });
+    await withStoreTimeLimit('release', released, this.ttlMs).catch(() => undefined);
   }
 
-  private async writeWithRetries(record: RunRecord): Promise<number> {
+  private async writeWithRetries(record: RunRecord, signal: AbortSignal | undefined): Promise<number> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.store.write(record, { owner: this.owner, version: this.version }, this.ttlMs);
+        const written = this.store.write(record, { owner: this.owner, version: this.version }, this.ttlMs);
+        return await withStoreTimeLimit('write', written, this.ttlMs);
       } catch (error) {
         if (isPlanExecuteError(error, 'RUN_LOCKED')) {
           // A retried write refused with the lease still ours means the earlier try landed (only the holder writes).
@@ -90,7 +111,8 @@ export class LeaseKeeper {
           this.stop();
           throw error;
         }
-        if (attempt >= CHECKPOINT_ATTEMPTS) throw new StoreFailedError(this.runId, attempt, error);
+        // A cancelled run only ends now: its final record follows at once, so this one is not tried again.
+        if (attempt >= CHECKPOINT_ATTEMPTS || signal?.aborted) throw new StoreFailedError(this.runId, attempt, error);
         await sleep(retryPauseMs(attempt));
       }
     }
@@ -98,13 +120,21 @@ export class LeaseKeeper {
 
   private keepRenewing(): void {
     if (this.timer || this.lostError) return;
-    this.timer = setInterval(() => void this.renew(), Math.max(1, Math.floor(this.ttlMs / 3)));
+    this.timer = setInterval(() => this.renewOnce(), Math.max(1, Math.floor(this.ttlMs / 3)));
     // A lease never keeps the process alive.
     this.timer.unref();
   }
 
+  /** Starts a renewal unless one is in flight (a store that hangs must not collect a query per tick) or a write renews the lease itself. */
+  private renewOnce(): void {
+    if (this.renewing || this.writing > 0) return;
+    this.renewing = true;
+    void this.renew().finally(() => {
+      this.renewing = false;
+    });
+  }
+
   private async renew(): Promise<void> {
-    if (this.writing > 0) return; // the write renews the lease itself
     try {
       await this.store.renew(this.runId, { owner: this.owner, version: this.version }, this.ttlMs);
     } catch (error) {
@@ -126,13 +156,14 @@ export class LeaseKeeper {
 }
 
 /**
- * Stores a new run under a fresh lease; null when `record.runId` is already stored. A store error
- * is tried again like a checkpoint (CHECKPOINT_ATTEMPTS in all), then StoreFailedError.
+ * Stores a new run under a fresh lease; null when `record.runId` is already stored. A store error,
+ * or no answer within `leaseMs`, is tried again like a checkpoint (CHECKPOINT_ATTEMPTS in all;
+ * none more once `signal` fired), then StoreFailedError.
  */
-export async function createLeased(store: LeasedRunStore, record: RunRecord, settings: LeaseSettings): Promise<LeaseKeeper | null> {
+export async function createLeased(store: LeasedRunStore, record: RunRecord, settings: LeaseSettings, signal?: AbortSignal): Promise<LeaseKeeper | null> {
   const request = { owner: newOwnerId(), ttlMs: settings.leaseMs };
-  const stored = await withStoreRetries(record.runId, async (attempt) => {
-    const created = await store.create(record, request);
+  const stored = await withStoreRetries(record.runId, signal, async (attempt) => {
+    const created = await withStoreTimeLimit('create', store.create(record, request), settings.leaseMs);
     // A retry that finds the run stored may have found our own earlier try, landed with its answer lost.
     return created || attempt === 1 ? created : reclaimCreated(store, record, request);
   });
@@ -141,28 +172,29 @@ export async function createLeased(store: LeasedRunStore, record: RunRecord, set
 
 /** The run `record` as stored by an earlier `create` of `request.owner` whose answer was lost; null when it is another's. */
 async function reclaimCreated(store: LeasedRunStore, record: RunRecord, request: { owner: string; ttlMs: number }): Promise<StoredRun | null> {
-  const stored = await store.acquire(record.runId, request).catch((error: unknown) => {
+  const stored = await withStoreTimeLimit('acquire', store.acquire(record.runId, request), request.ttlMs).catch((error: unknown) => {
     if (isPlanExecuteError(error, 'RUN_LOCKED')) return null;
     throw error;
   });
   if (stored?.record.status !== 'running') return null;
   if (JSON.stringify(stored.record) === JSON.stringify(record)) return stored;
   // Someone else's run whose lease was free: give it back untouched.
-  await store.release(record.runId, { owner: request.owner, version: stored.version });
+  await withStoreTimeLimit('release', store.release(record.runId, { owner: request.owner, version: stored.version }), request.ttlMs);
   return null;
 }
 
 /**
- * Runs a lease request again after a store error, CHECKPOINT_ATTEMPTS tries in all, then
- * StoreFailedError. A PlanExecuteError (RUN_LOCKED above all) is the store's answer: not retried.
+ * Runs a lease request again after a store error, CHECKPOINT_ATTEMPTS tries in all (no more once
+ * `signal` fired), then StoreFailedError. A PlanExecuteError (RUN_LOCKED above all) is the
+ * store's answer: not retried.
  */
-async function withStoreRetries<T>(runId: string, operation: (attempt: number) => Promise<T>): Promise<T> {
+async function withStoreRetries<T>(runId: string, signal: AbortSignal | undefined, operation: (attempt: number) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await operation(attempt);
     } catch (error) {
       if (isPlanExecuteError(error)) throw error;
-      if (attempt >= CHECKPOINT_ATTEMPTS) throw new StoreFailedError(runId, attempt, error);
+      if (attempt >= CHECKPOINT_ATTEMPTS || signal?.aborted) throw new StoreFailedError(runId, attempt, error);
       await sleep(retryPauseMs(attempt));
     }
   }
@@ -170,20 +202,23 @@ async function withStoreRetries<T>(runId: string, operation: (attempt: number) =
 
 /**
  * Takes the lease of a stored run: at once when it is free or its holder is gone (dead on this
- * host, or released in this process), else waiting up to `leaseWaitMs` for it, else RunLockedError.
- * Null when there is no such run; an ended run comes back with no keeper.
+ * host, or released in this process), else waiting up to `leaseWaitMs` for it (not after `signal`
+ * fired), else RunLockedError. Null when there is no such run; an ended run comes back with no
+ * keeper. Store calls are bounded and retried as `createLeased`'s.
  */
 export async function acquireLeased(
   store: LeasedRunStore,
   runId: string,
   settings: LeaseSettings,
+  signal?: AbortSignal,
 ): Promise<{ stored: StoredRun; keeper: LeaseKeeper | null } | null> {
   const owner = newOwnerId();
   const waitUntil = Date.now() + settings.leaseWaitMs;
   let replacing: string | null = null;
   for (;;) {
     try {
-      const stored = await withStoreRetries(runId, () => store.acquire(runId, { owner, ttlMs: settings.leaseMs, replacing }));
+      const request = { owner, ttlMs: settings.leaseMs, replacing };
+      const stored = await withStoreRetries(runId, signal, () => withStoreTimeLimit('acquire', store.acquire(runId, request), settings.leaseMs));
       if (!stored) return null;
       if (stored.record.status !== 'running') return { stored, keeper: null };
       return { stored, keeper: new LeaseKeeper(store, runId, owner, stored.version, settings.leaseMs) };
@@ -193,7 +228,7 @@ export async function acquireLeased(
         replacing = error.owner;
         continue;
       }
-      if (Date.now() >= waitUntil) throw error;
+      if (Date.now() >= waitUntil || signal?.aborted) throw error;
       await sleep(Math.min(WAIT_POLL_MS, waitUntil - Date.now()));
     }
   }

@@ -1,4 +1,4 @@
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import type { PgBoss } from 'pg-boss';
 import { InvalidOptionsError } from '../engine/errors.ts';
 import type { Plan } from '../engine/plan-schema.ts';
@@ -6,6 +6,7 @@ import { createRedactor, type Redactor } from '../engine/redact.ts';
 import type { PlanRunResult } from '../engine/result.ts';
 import { sleep } from '../engine/retry-delay.ts';
 import type { RunRecord } from '../engine/run-store.ts';
+import { openPool } from '../storage/postgres-pool.ts';
 import { PostgresRunStore } from '../storage/postgres-run-store.ts';
 import { checkAgentName, DEFAULT_AGENT, type FleetOptions, type FleetSettings, resolveFleetSettings, runQueue, stepQueue } from './fleet-settings.ts';
 import { cancelJobId, continueJobId, startJobId } from './job-ids.ts';
@@ -85,9 +86,8 @@ export class FleetClient {
   /** Connects to the fleet's database, installing pg-boss's schema and the submissions table on first use. */
   static async connect(options: FleetClientOptions): Promise<FleetClient> {
     const settings = resolveFleetSettings(options);
-    const pool = new Pool({ connectionString: settings.connectionString, max: 4 });
-    // An idle connection dropped by the server emits 'error' on the pool; the pool replaces it on the next query.
-    pool.on('error', () => {});
+    // The stores' time limits (POSTGRES_TIMEOUTS): a database that is down, silent or locked fails a call instead of hanging it.
+    const pool = openPool(settings.connectionString, {}, { max: 4 });
     try {
       await createSubmissionsTable(pool);
       const boss = await openBoss(settings, { supervise: false });

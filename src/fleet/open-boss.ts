@@ -1,4 +1,5 @@
 import { PgBoss } from 'pg-boss';
+import { POSTGRES_TIMEOUTS } from '../storage/postgres-pool.ts';
 import { type FleetSettings, RETRY_DELAY_SECONDS, runQueue, stepQueue } from './fleet-settings.ts';
 
 /** Longest a run job may stay with one worker before pg-boss fails it (its cap: 24 h); a run that long is resumed by the retry. */
@@ -29,6 +30,11 @@ export async function openBoss(settings: FleetSettings, { supervise, heldConnect
     connectionString: settings.connectionString,
     schema: settings.schema,
     max: BOSS_CONNECTIONS + heldConnections,
+    // Connecting, and waiting for a free connection, are bounded as the stores' are (pg-boss's own
+    // default is the same 10 s; set here so the fleet has one limit). No statement_timeout or
+    // query_timeout: pg-boss's maintenance and migrations grow with its tables, and it bounds its
+    // transactional handlers itself (transaction_timeout / idle_in_transaction_session_timeout).
+    connectionTimeoutMillis: POSTGRES_TIMEOUTS.connectionTimeoutMs,
     supervise,
     monitorIntervalSeconds: settings.monitorIntervalSeconds,
     superviseIntervalSeconds: settings.monitorIntervalSeconds,

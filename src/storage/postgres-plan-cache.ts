@@ -1,15 +1,16 @@
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { expectInteger } from '../engine/option-checks.ts';
 import { DEFAULT_PLAN_CACHE_MAX_ENTRIES, type PlanCache } from '../engine/plan-cache.ts';
 import type { Plan } from '../engine/plan-schema.ts';
+import { openPool, type PostgresTimeouts } from './postgres-pool.ts';
 import { createTablesLocked } from './postgres-schema.ts';
 
-/** Options of {@link PostgresPlanCache}: a connection string or a pool you own, and the bounds. */
+/** Options of {@link PostgresPlanCache}: a connection string (and the time limits of the pool opened on it, as PostgresRunStore's) or a pool you own, and the bounds. */
 export type PostgresPlanCacheOptions = (
-  | {
+  | ({
       /** A PostgreSQL URL; the cache opens (and closes) its own pool. */
       readonly connectionString: string;
-    }
+    } & PostgresTimeouts)
   | {
       /** A `pg` pool to use (the PostgresRunStore's, for one); `close()` leaves it open. */
       readonly pool: Pool;
@@ -26,7 +27,8 @@ const TABLE = 'plan_execute_plan_cache';
 /**
  * A PlanCache in PostgreSQL, shared by every process of a fleet: one row per key in
  * `plan_execute_plan_cache` (created on first use), expired rows never read and deleted as plans
- * are stored, at most `maxEntries` rows (the oldest stored go first).
+ * are stored, at most `maxEntries` rows (the oldest stored go first). Every call is time-limited
+ * (PostgresTimeouts); a run counts a failed or slow lookup as a miss.
  * @example new PostgresPlanCache({ connectionString: process.env.DATABASE_URL! })
  */
 export class PostgresPlanCache implements PlanCache {
@@ -36,7 +38,7 @@ export class PostgresPlanCache implements PlanCache {
   private readonly now: () => number;
   private ready: Promise<void> | null = null;
 
-  /** Throws InvalidOptionsError when `maxEntries` is not a positive integer, TypeError without a connection string or pool. */
+  /** Throws InvalidOptionsError when `maxEntries` is not a positive integer or a time limit not an integer from 1 ms, TypeError without a connection string or pool. */
   constructor(options: PostgresPlanCacheOptions) {
     const { maxEntries = DEFAULT_PLAN_CACHE_MAX_ENTRIES, now = Date.now } = options;
     expectInteger('maxEntries', maxEntries, { min: 1 });
@@ -46,10 +48,9 @@ export class PostgresPlanCache implements PlanCache {
       this.pool = options.pool;
       this.ownsPool = false;
     } else {
-      if (!options.connectionString) throw new TypeError('PostgresPlanCache needs a connectionString or a pool; got an empty connectionString');
-      this.pool = new Pool({ connectionString: options.connectionString });
-      // An idle connection dropped by the server must not crash the process; the pool replaces it.
-      this.pool.on('error', () => {});
+      const { connectionString, connectionTimeoutMs, statementTimeoutMs, lockTimeoutMs } = options;
+      if (!connectionString) throw new TypeError('PostgresPlanCache needs a connectionString or a pool; got an empty connectionString');
+      this.pool = openPool(connectionString, { connectionTimeoutMs, statementTimeoutMs, lockTimeoutMs });
       this.ownsPool = true;
     }
   }

@@ -1,17 +1,22 @@
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import type { Fence, LeasedRunStore, LeaseRequest, RunLease, RunRecord, StoredRun } from '../engine/run-store.ts';
 import { acquireOutcome, type LeaseRow, refusal, toStoredRun } from './lease-rows.ts';
+import { openPool, type PostgresTimeouts } from './postgres-pool.ts';
 import { createTablesLocked } from './postgres-schema.ts';
 
 const COLUMNS = `record::text AS record, status, version,
   lease_owner, (extract(epoch FROM lease_expires_at) * 1000)::float8 AS lease_expires_at`;
 
-/** Options of {@link PostgresRunStore}: a connection string, or a pool you own. */
+/**
+ * Options of {@link PostgresRunStore}: a connection string and the time limits of the pool the
+ * store opens on it (connect 10 s, statement 30 s, lock wait 10 s by default), or a pool you own
+ * (its limits are yours to set).
+ */
 export type PostgresRunStoreOptions =
-  | {
+  | ({
       /** A PostgreSQL URL: `postgres://user:password@host:5432/database`. The store opens (and closes) its own pool. */
       readonly connectionString: string;
-    }
+    } & PostgresTimeouts)
   | {
       /** A `pg` pool to use; `close()` leaves it open, since its owner may still need it. */
       readonly pool: Pool;
@@ -23,7 +28,8 @@ export type PostgresRunStoreOptions =
  * once: every lease change and checkpoint is one compare-and-set statement on the row version
  * (its own transaction; lease times are the server's clock). The table is created
  * on first use. The record is stored as `json` (verbatim, so it reads back exactly, and queryable
- * with `record->>'task'`).
+ * with `record->>'task'`). Every call is time-limited (PostgresTimeouts): a database that is down,
+ * silent or locked fails the call instead of holding the run.
  * @example
  * const store = new PostgresRunStore({ connectionString: process.env.DATABASE_URL! });
  * const workflow = createPlanExecuteWorkflow({ planner, executor, synthesizer, store });
@@ -35,16 +41,15 @@ export class PostgresRunStore implements LeasedRunStore {
   private readonly ownsPool: boolean;
   private ready: Promise<void> | null = null;
 
+  /** Throws TypeError without a connection string or pool, InvalidOptionsError for a time limit that is not an integer from 1 ms. */
   constructor(options: PostgresRunStoreOptions) {
     if ('pool' in options) {
       this.pool = options.pool;
       this.ownsPool = false;
     } else {
-      if (!options.connectionString) throw new TypeError('PostgresRunStore needs a connectionString or a pool; got an empty connectionString');
-      this.pool = new Pool({ connectionString: options.connectionString });
-      // An idle connection dropped by the server emits 'error' on the pool, which would crash the
-      // process if nobody listened; the pool replaces the connection on the next query.
-      this.pool.on('error', () => {});
+      const { connectionString, connectionTimeoutMs, statementTimeoutMs, lockTimeoutMs } = options;
+      if (!connectionString) throw new TypeError('PostgresRunStore needs a connectionString or a pool; got an empty connectionString');
+      this.pool = openPool(connectionString, { connectionTimeoutMs, statementTimeoutMs, lockTimeoutMs });
       this.ownsPool = true;
     }
   }
