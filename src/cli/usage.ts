@@ -119,7 +119,7 @@ const DB_OPTION = `  --db <url>            The fleet's PostgreSQL URL: postgres:
                         keeps the password off the command line); the password is never printed`;
 
 /** The exit codes a fleet client command adds to its own. */
-const FLEET_EXIT_CODES = '64 usage error or unknown run, 69 database unreachable, 70 internal error';
+const FLEET_EXIT_CODES = '69 database unreachable, 70 internal error';
 
 /** `plan-execute worker --help`. */
 export const WORKER_USAGE = `Usage: ${PROGRAM} worker --db <url> [options]
@@ -170,12 +170,15 @@ ${DB_OPTION}
                         agent may take (default: the run's worker executes its steps)
   --run-id <id>         The run's id (default: a random UUID); an id is submitted once
   --wait                Wait until the run ends and print its result as 'run' does
+  --timeout <seconds>   With --wait, stop waiting after this many seconds (default: 3600);
+                        the run goes on
   --json                Print {"runId": ...}, or with --wait the result (PlanRunResult)
   -h, --help            Show this help
 
 Exit codes: 0 submitted (with --wait: as for 'run': 0 completed, 1 failed, 2 aborted or
-rejected, 69 model server unreachable, 76 model server refused a request, 130 stopped waiting
-with Ctrl-C, the run goes on), ${FLEET_EXIT_CODES}.`;
+rejected, 69 model server unreachable, 76 model server refused a request, 75 --timeout
+passed, 130 stopped waiting with Ctrl-C; the run goes on after both), 64 usage error or a
+run id already submitted, ${FLEET_EXIT_CODES}.`;
 
 /** `plan-execute status --help`. */
 export const STATUS_USAGE = `Usage: ${PROGRAM} status <runId> --db <url> [options]
@@ -186,11 +189,11 @@ the answer and the tokens.
 
 Options:
 ${DB_OPTION}
-  --json                Print the run as JSON: runId, agent, task, state, steps, and result
-                        (the PlanRunResult once the run ended, else null)
+  --json                Print the run as JSON: runId, agent, task, state, steps, plan and
+                        result (the PlanRunResult once the run ended, else null)
   -h, --help            Show this help
 
-Exit codes: 0 shown, ${FLEET_EXIT_CODES}.`;
+Exit codes: 0 shown, 64 usage error or unknown run, ${FLEET_EXIT_CODES}.`;
 
 /** `plan-execute approve --help`. */
 export const APPROVE_USAGE = `Usage: ${PROGRAM} approve <runId> --db <url> [--reject]
@@ -204,5 +207,5 @@ ${DB_OPTION}
   --reject              Reject the plan instead of approving it
   -h, --help            Show this help
 
-Exit codes: 0 verdict given, ${FLEET_EXIT_CODES} (also when the run does not wait
-for approval).`;
+Exit codes: 0 verdict given, 64 usage error, unknown run or a run that does not wait for
+approval, ${FLEET_EXIT_CODES}.`;
