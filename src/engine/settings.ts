@@ -108,10 +108,21 @@ export type RunSettingsInput = Partial<RunSettings>;
 /** Names of 0.1 that were renamed, and their new names. */
 const RENAMED: Readonly<Record<string, string>> = { maxSteps: 'maxPlanSteps' };
 
-/** Checks every setting before anything runs and fills in the defaults; throws InvalidOptionsError naming the bad value. */
+/** Every run setting's name. */
+const SETTING_NAMES: readonly string[] = [...Object.keys(DEFAULTS), 'stepTimeoutMs', 'budget', 'approvePlan', 'failurePolicy'];
+
+/**
+ * Checks every setting before anything runs and fills in the defaults; throws InvalidOptionsError
+ * naming the bad value, or a name that is no setting (a typo would otherwise be ignored).
+ */
 export function resolveSettings(input: RunSettingsInput = {}): RunSettings {
   for (const [old, renamed] of Object.entries(RENAMED)) {
     if (old in input) throw new InvalidOptionsError(`\`${old}\` was renamed to \`${renamed}\` in 0.2 (see CHANGELOG.md)`);
+  }
+  const unknown = Object.keys(input).filter((name) => !SETTING_NAMES.includes(name));
+  if (unknown.length) {
+    const names = unknown.map((name) => `\`${name}\``).join(', ');
+    throw new InvalidOptionsError(`Unknown option${unknown.length > 1 ? 's' : ''} ${names}; the run settings are ${SETTING_NAMES.join(', ')}`);
   }
   expectInteger('maxReplans', input.maxReplans, { min: 0 });
   expectInteger('maxRetries', input.maxRetries, { min: 0, max: MAX_RETRIES });

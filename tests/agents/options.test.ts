@@ -134,6 +134,12 @@ describe('PlanAndExecute options', () => {
     ['replanOnFailure "no"', { replanOnFailure: 'no' }, 'Expected `replanOnFailure` to be a boolean, got "no" (string)'],
     ['no planner', { planner: undefined }, 'Expected `planner` to be a Mastra Agent or a language model, got undefined'],
     ['no executor', { executor: null }, 'Expected `executor` to be a Mastra Agent or a language model, got null'],
+    ['a renamed setting', { maxSteps: 5 }, '`maxSteps` was renamed to `maxPlanSteps` in 0.2 (see CHANGELOG.md)'],
+    [
+      'a misspelt setting and a run option',
+      { maxReplan: 5, onEvent: () => undefined },
+      'Unknown options `maxReplan`, `onEvent`; the run settings are replanOnFailure, maxReplans, maxRetries, maxStepIterations, maxPlanSteps, concurrency, maxPlanRepairs, synthesize, streamPlan, callTimeoutMs, approvalTimeoutMs, maxStepOutputChars, redact, maxCrashRestarts, leaseMs, leaseWaitMs, planCacheTtlMs, stepTimeoutMs, budget, approvePlan, failurePolicy',
+    ],
   ])('throws InvalidOptionsError for %s', (_name, options, message) => {
     const create = () => new PlanAndExecute({ ...models(), ...options } as PlanAndExecuteOptions);
 

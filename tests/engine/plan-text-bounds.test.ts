@@ -56,7 +56,10 @@ describe('plan text bounds', () => {
       ],
     });
     const result = await run.run();
-    expect(run.planner.replanRequests.map(({ feedback }) => feedback)).toEqual([[], ['The rationale has 4001 characters; at most 4000 are allowed. Shorten it.']]);
+    expect(run.planner.replanRequests.map(({ feedback }) => feedback)).toEqual([
+      [],
+      ['The rationale has 4001 characters; at most 4000 are allowed. Shorten it.'],
+    ]);
     expect(run.ofType('replan-decided').map(({ rationale }) => rationale)).toEqual(['Not needed.']);
     expect(result.plan.map(({ id, status }) => `${id}:${status}`)).toEqual(['a:skipped']);
   });

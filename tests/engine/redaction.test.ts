@@ -119,7 +119,7 @@ describe('secrets in a run', () => {
     stub = await startOpenAIStub(script);
     const store = new InMemoryRunStore();
     const models = modelsFromEnv({ OPENAI_BASE_URL: `${stub.url}/v1`, OPENAI_API_KEY: 'sk-test' });
-    const agent = new PlanAndExecute({ ...models, tools: { leak }, store, redact: [EXTRA], onEvent: undefined } as never);
+    const agent = new PlanAndExecute({ ...models, tools: { leak }, store, redact: [EXTRA] });
     const events: PlanRunEvent[] = [];
     const result = await agent.run('Report on the service', { onEvent: (event) => void events.push(event), runId: 'run-1' });
     return { result, events, stored: await store.load('run-1') };
