@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import { MAX_TIMER_MS } from '../engine/option-checks.ts';
 
 /** A command line the CLI cannot act on; exits 64 with the message and the command's usage line. */
 export class UsageError extends Error {
@@ -31,12 +32,15 @@ export function parseCommandLine<T extends ParseArgsOptionsConfig>(args: readonl
   }
 }
 
-/** `raw` as an integer from `min` up; a UsageError naming `flag` and the value otherwise. */
+/**
+ * `raw` as an integer from `min` to MAX_TIMER_MS (every count, time and budget the CLI takes fits:
+ * a larger time would fire at once, Node's timers being 32-bit); a UsageError naming `flag` and
+ * the value otherwise.
+ */
 export function parseInteger(flag: string, raw: string, min: number, usage: string): number {
   const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < min) {
-    throw new UsageError(`${flag} must be an integer from ${min} and up, got ${JSON.stringify(raw)}`, usage);
-  }
+  if (Number.isNaN(value) || value < min) throw new UsageError(`${flag} must be an integer from ${min} and up, got ${JSON.stringify(raw)}`, usage);
+  if (value > MAX_TIMER_MS) throw new UsageError(`${flag} must be at most ${MAX_TIMER_MS}, got ${JSON.stringify(raw)}`, usage);
   return value;
 }
 

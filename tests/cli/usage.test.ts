@@ -85,6 +85,15 @@ describe('plan-execute usage errors', () => {
     [['release', '--env', 'staging'], usageError('plan-execute release', 'missing the version', RELEASE)],
     [['release', '1.4.2'], usageError('plan-execute release', 'missing --env (staging or production)', RELEASE)],
     [['release', '1.4.2', '--env', 'qa'], usageError('plan-execute release', '--env must be staging or production, got "qa"', RELEASE)],
+    // Node's timers are 32-bit: a longer latency would fire at once (TimeoutOverflowWarning), not wait.
+    [
+      ['release', '1.4.2', '--env', 'staging', '--latency', '2147483648'],
+      usageError('plan-execute release', '--latency must be at most 2147483647, got "2147483648"', RELEASE),
+    ],
+    [
+      ['run', 'task', '--concurrency', '99999999999999999999'],
+      usageError('plan-execute run', '--concurrency must be at most 2147483647, got "99999999999999999999"', RUN),
+    ],
     [
       ['release', '1.4.2', '--env', 'staging', '--services', 'web,'],
       usageError('plan-execute release', '--services must be a comma-separated list of names, got "web,"', RELEASE),
