@@ -64,7 +64,7 @@ export class Workspace {
     if (typeof root !== 'string' || !path.isAbsolute(root)) {
       throw new InvalidOptionsError(`Expected the workspace root to be an absolute path, got ${JSON.stringify(root)}`);
     }
-    await mkdir(root, { recursive: true });
+    await makeDirectories(root);
     const real = await realpath(root);
     const { dev, ino } = await stat(real);
     return new Workspace(real, { dev, ino });
@@ -120,5 +120,20 @@ export class Workspace {
     const joined = path.resolve(this.root, relativePath);
     if (!this.contains(joined)) throw new WorkspaceEscapeError(relativePath, 'it climbs out with ".."');
     return joined;
+  }
+}
+
+/**
+ * `mkdir -p` one folder at a time. Node's own `{ recursive: true }` never settles where mkdir says
+ * ENOENT under an existing parent (/proc/x, at 100 % CPU); this ends with that error instead.
+ */
+async function makeDirectories(folder: string): Promise<void> {
+  const names = folder.split(path.sep).filter(Boolean);
+  for (let index = 1; index <= names.length; index++) {
+    try {
+      await mkdir(path.join(path.sep, ...names.slice(0, index)));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
   }
 }

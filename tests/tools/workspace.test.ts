@@ -1,4 +1,4 @@
-import { mkdtemp, realpath, rm, stat, symlink } from 'node:fs/promises';
+import { mkdtemp, realpath, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -18,6 +18,13 @@ describe('Workspace.create', () => {
     const workspace = await Workspace.create(path.join(parent, 'alias', 'a', 'b'));
     expect(workspace.root).toBe(path.join(await realpath(parent), 'a', 'b'));
     expect((await stat(workspace.root)).isDirectory()).toBe(true);
+  });
+
+  it("fails where a folder cannot be made, such as under /proc (where Node's recursive mkdir never settles)", async () => {
+    await expect(Workspace.create('/proc/no-such-workspace/a')).rejects.toMatchObject({ code: 'ENOENT', path: '/proc/no-such-workspace' });
+    const file = path.join(parent, 'file');
+    await writeFile(file, '');
+    await expect(Workspace.create(path.join(file, 'a'))).rejects.toMatchObject({ code: 'ENOTDIR' });
   });
 
   it('refuses a relative root before creating anything', async () => {
