@@ -71,6 +71,13 @@ const DROPPED_CODES = new Set([
   'ConnectionClosed',
 ]);
 
+/**
+ * What undici's fetch throws (as the cause of "fetch failed", with no code) for a port the Fetch
+ * standard blocks (§ port blocking: 9, 25, 6000, …): it never connects, so the URL must change.
+ */
+const BLOCKED_PORT = 'bad port';
+const BLOCKED_PORT_REASON = "fetch refuses this port (the Fetch standard's port blocking); serve the model on another port";
+
 /** Endpoint paths the OpenAI-compatible SDKs append to the base URL. */
 const ENDPOINT_SUFFIXES = ['/chat/completions', '/completions', '/responses', '/embeddings', '/messages'];
 
@@ -81,7 +88,8 @@ const MAX_RAW_BODY_CHARS = 300;
  * What a failed model call means for the run, as a PlanExecuteError:
  * - an HTTP 4xx other than 408/409/429 → `ModelRequestRejectedError` (status, the provider's
  *   message as it said it, secrets masked);
- * - connection refused, DNS or TLS failure → `ModelUnavailableError` naming the base URL called;
+ * - connection refused, DNS or TLS failure, a port fetch blocks → `ModelUnavailableError` naming
+ *   the base URL called;
  * - 408, 409, 429, 5xx, a connection dropped mid-request → `ModelCallFailedError` with the
  *   server's `retry-after-ms` / `Retry-After` as `retryAfterMs` (null when absent).
  * Anything else (a PlanExecuteError, an abort, an unknown error) is returned unchanged.
@@ -93,6 +101,11 @@ export function classifyModelError(error: unknown, role: ModelCallRole, options:
   const apiCall = chain.find(isApiCallError);
   const status = apiCall?.statusCode;
   if (apiCall && typeof status === 'number' && status >= 400) return classifyStatus(apiCall, status, role, error, options);
+  const url = apiCall?.url ?? chain.map((link) => (link as { url?: unknown }).url).find((value) => typeof value === 'string');
+  const baseUrl = typeof url === 'string' ? baseUrlOf(url) : null;
+  if (chain.some((link) => (link as { message?: unknown }).message === BLOCKED_PORT)) {
+    return new ModelUnavailableError(role, baseUrl, BLOCKED_PORT_REASON, { cause: error });
+  }
   const networkLinks = chain.filter((link) => networkCode(link) !== null);
   // An AggregateError (dual-stack connect) carries the code but no message; its members say more.
   const network = networkLinks.find((link) => String((link as { message?: unknown }).message ?? '').trim() !== '') ?? networkLinks[0];
@@ -100,8 +113,7 @@ export function classifyModelError(error: unknown, role: ModelCallRole, options:
   const code = networkCode(network)!;
   const reason = networkReason(network, code);
   if (DROPPED_CODES.has(code)) return new ModelCallFailedError(role, null, null, reason, { cause: error });
-  const url = apiCall?.url ?? chain.map((link) => (link as { url?: unknown }).url).find((value) => typeof value === 'string');
-  return new ModelUnavailableError(role, typeof url === 'string' ? baseUrlOf(url) : null, reason, { cause: error });
+  return new ModelUnavailableError(role, baseUrl, reason, { cause: error });
 }
 
 function classifyStatus(apiCall: ApiCallErrorLike, status: number, role: ModelCallRole, cause: unknown, options: ClassifyModelErrorOptions): PlanExecuteError {

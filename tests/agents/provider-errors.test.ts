@@ -150,6 +150,15 @@ describe('classifyModelError on what a real Agent throws', () => {
     );
   });
 
+  it('makes a port fetch blocks (9, "discard") a MODEL_UNAVAILABLE saying so: nothing is ever connected to', async () => {
+    const error = classifyModelError(await thrownByPlanner('http://127.0.0.1:9/v1', 'chat'), 'planner');
+
+    expect(error).toMatchObject({ code: 'MODEL_UNAVAILABLE', baseUrl: 'http://127.0.0.1:9/v1' });
+    expect((error as Error).message).toBe(
+      "Cannot reach the model server at http://127.0.0.1:9/v1 for the planner: fetch refuses this port (the Fetch standard's port blocking); serve the model on another port",
+    );
+  });
+
   it('makes a TLS failure (https to a plain-HTTP server) a MODEL_UNAVAILABLE', async () => {
     const baseURL = (await startServer(answer(200, '{}'))).replace('http:', 'https:');
     const error = classifyModelError(await thrownByPlanner(baseURL, 'chat'), 'planner');
