@@ -84,8 +84,8 @@ export type PlanRunEventType = PlanRunEvent['type'];
 /** An event before the run stamps it with `runId` and `timestamp`. */
 export type PlanRunEventInput = PlanRunEvent extends infer E ? (E extends PlanRunEvent ? Omit<E, 'runId' | 'timestamp'> : never) : never;
 
-/** A listener for run events; it may be async. */
-export type PlanRunListener = (event: PlanRunEvent) => void | Promise<void>;
+/** A listener for run events; it may be async. What it returns is ignored (a promise is awaited for its errors only). */
+export type PlanRunListener = (event: PlanRunEvent) => unknown;
 
 /**
  * Calls `listener` without ever letting it break the run: a throw or a rejected promise is
@@ -98,7 +98,7 @@ export function notify(
 ): void {
   if (!listener) return;
   try {
-    const returned = listener(event);
+    const returned = listener(event) as Partial<PromiseLike<unknown>> | undefined;
     if (returned && typeof returned.then === 'function') returned.then(undefined, onListenerError);
   } catch (error) {
     onListenerError(error);

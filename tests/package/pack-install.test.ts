@@ -120,7 +120,7 @@ afterAll(async () => {
 describe('the packed package, installed into a new app', () => {
   it('ships the build, the README, the licence and the changelog, and no sources, tests or benchmarks', async () => {
     const files = packed.files.map((file) => file.path);
-    expect(files.sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'package.json', ...(await expectedDistFiles())].sort());
+    expect(files.sort()).toEqual(['.env.example', 'CHANGELOG.md', 'LICENSE', 'README.md', 'package.json', ...(await expectedDistFiles())].sort());
     expect(files).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'dist/cli.js', 'dist/examples/adoption-report/corpus/NOTICE.txt']));
     expect(files.filter((path) => /^(src|tests|bench|scripts|bin)\//.test(path) || (path.endsWith('.ts') && !path.endsWith('.d.ts')))).toEqual([]);
   });
