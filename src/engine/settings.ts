@@ -33,7 +33,7 @@ export const DEFAULTS = Object.freeze({
   callTimeoutMs: 120_000,
   /** Time `approvePlan` may take before the run ends `rejected` (APPROVAL_TIMEOUT): one hour, long enough for a person. */
   approvalTimeoutMs: 3_600_000,
-  /** Longest step output kept (characters); the rest is cut with a marker before it is stored or passed on. */
+  /** Longest step output, error or final answer kept (characters); the rest is cut with a marker before it is stored or passed on. */
   maxStepOutputChars: 65_536,
   /** Strings redacted besides the secrets the drivers take from the environment: none. */
   redact: Object.freeze([] as string[]),
@@ -90,7 +90,7 @@ export interface RunSettings {
   readonly callTimeoutMs: number;
   /** Time `approvePlan` may take (ms). @default 3600000 */
   readonly approvalTimeoutMs: number;
-  /** Longest step output kept, in characters. @default 65536 */
+  /** Longest step output, error or final answer kept, in characters. @default 65536 */
   readonly maxStepOutputChars: number;
   /** Strings replaced by `[REDACTED]` in events, results, stored records and logs. @default [] */
   readonly redact: readonly string[];
