@@ -66,7 +66,7 @@ export function urlSecrets(value: string, minLength = MIN_SECRET_LENGTH): string
   const parameters = url.search
     .slice(1)
     .split('&')
-    .map((pair) => pair.split('='))
+    .map((pair) => (pair.includes('=') ? [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)] : [pair]))
     .filter(([name, raw]) => raw !== undefined && isSecretName(safeDecode(name!)));
   // In a query, `+` is a space (as URLSearchParams reads it); in the password it is itself.
   const forms = [

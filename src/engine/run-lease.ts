@@ -29,6 +29,9 @@ function withStoreTimeLimit<T>(call: string, promise: Promise<T>, timeoutMs: num
   return withTimeLimit(promise, timeoutMs, () => storeTimeoutError(call, timeoutMs));
 }
 
+/** Renewals sent and never answered after which no more are sent (see LeaseKeeper.renewOnce). */
+const MAX_PENDING_RENEWALS = 2;
+
 /** What a lease is taken with: the run's lease settings. */
 export interface LeaseSettings {
   readonly leaseMs: number;
@@ -55,6 +58,8 @@ export class LeaseKeeper {
   private lostError: RunLockedError | null = null;
   private writing = 0;
   private renewing = false;
+  private lastLanded: RunRecord | null = null;
+  private pendingRenewals = 0;
 
   constructor(
     private readonly store: LeasedRunStore,
@@ -100,13 +105,23 @@ export class LeaseKeeper {
 
   private async writeWithRetries(record: RunRecord, signal: AbortSignal | undefined): Promise<number> {
     for (let attempt = 1; ; attempt++) {
+      const sent = this.version;
       try {
-        const written = this.store.write(record, { owner: this.owner, version: this.version }, this.ttlMs);
+        const written = this.store.write(record, { owner: this.owner, version: sent }, this.ttlMs);
+        // A write given up on (no answer within the lease) may still land: its version is then the one to write on.
+        written.then(
+          (landed) => this.landed(record, landed),
+          () => undefined,
+        );
         return await withStoreTimeLimit('write', written, this.ttlMs);
       } catch (error) {
+        if (isPlanExecuteError(error, 'RUN_LOCKED') && error.owner === this.owner) {
+          // Refused with the lease still ours: a write of ours landed late (only the holder writes).
+          if (this.lastLanded === record) return this.version;
+          if (this.version !== sent && attempt < CHECKPOINT_ATTEMPTS) continue;
+          if (attempt > 1) return this.version + 1;
+        }
         if (isPlanExecuteError(error, 'RUN_LOCKED')) {
-          // A retried write refused with the lease still ours means the earlier try landed (only the holder writes).
-          if (attempt > 1 && error.owner === this.owner) return this.version + 1;
           this.lostError = error;
           this.stop();
           throw error;
@@ -118,6 +133,13 @@ export class LeaseKeeper {
     }
   }
 
+  /** A write of ours that landed, whether or not anyone still waited for it. */
+  private landed(record: RunRecord, version: number): void {
+    if (version <= this.version) return;
+    this.version = version;
+    this.lastLanded = record;
+  }
+
   private keepRenewing(): void {
     if (this.timer || this.lostError) return;
     this.timer = setInterval(() => this.renewOnce(), Math.max(1, Math.floor(this.ttlMs / 3)));
@@ -125,9 +147,13 @@ export class LeaseKeeper {
     this.timer.unref();
   }
 
-  /** Starts a renewal unless one is in flight (a store that hangs must not collect a query per tick) or a write renews the lease itself. */
+  /**
+   * Starts a renewal unless one is being waited for, a write renews the lease itself, or
+   * MAX_PENDING_RENEWALS sent ones never answered (a store that hangs must not collect a query per
+   * tick; one stuck connection must not stop the renewals that would get through on another).
+   */
   private renewOnce(): void {
-    if (this.renewing || this.writing > 0) return;
+    if (this.renewing || this.writing > 0 || this.pendingRenewals >= MAX_PENDING_RENEWALS) return;
     this.renewing = true;
     void this.renew().finally(() => {
       this.renewing = false;
@@ -136,7 +162,14 @@ export class LeaseKeeper {
 
   private async renew(): Promise<void> {
     try {
-      await this.store.renew(this.runId, { owner: this.owner, version: this.version }, this.ttlMs);
+      // Waited for one tick at most: a renewal that hangs must not keep the next one from starting.
+      this.pendingRenewals++;
+      const renewed = this.store.renew(this.runId, { owner: this.owner, version: this.version }, this.ttlMs);
+      const answered = () => {
+        this.pendingRenewals--;
+      };
+      renewed.then(answered, answered);
+      await withStoreTimeLimit('renew', renewed, Math.max(1, Math.floor(this.ttlMs / 3)));
     } catch (error) {
       // A store hiccup is tried again at the next tick; a lost lease is final.
       // Refused because a checkpoint of ours moved the version on meanwhile: still ours, nothing lost.

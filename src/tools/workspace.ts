@@ -66,7 +66,9 @@ export class Workspace {
     }
     await makeDirectories(root);
     const real = await realpath(root);
-    const { dev, ino } = await stat(real);
+    const stats = await stat(real);
+    if (!stats.isDirectory()) throw Object.assign(new Error(`ENOTDIR: not a directory, '${root}'`), { code: 'ENOTDIR', path: root });
+    const { dev, ino } = stats;
     return new Workspace(real, { dev, ino });
   }
 
@@ -128,7 +130,8 @@ export class Workspace {
  * ENOENT under an existing parent (/proc/x, at 100 % CPU); this ends with that error instead.
  */
 async function makeDirectories(folder: string): Promise<void> {
-  const names = folder.split(path.sep).filter(Boolean);
+  // Resolved first, so `a/stray/../ws` makes no `stray`.
+  const names = path.resolve(folder).split(path.sep).filter(Boolean);
   for (let index = 1; index <= names.length; index++) {
     try {
       await mkdir(path.join(path.sep, ...names.slice(0, index)));

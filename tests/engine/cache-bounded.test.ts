@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { InMemoryPlanCache, type PlanCache } from '../../src/engine/plan-cache.ts';
 import type { Plan } from '../../src/engine/plan-schema.ts';
@@ -32,6 +33,20 @@ function cachedRun(cache: PlanCache, { callTimeoutMs = 200, abortSignal }: { cal
 }
 
 describe('a plan cache that never answers', () => {
+  it('leaves no unhandled rejection behind when the run was cancelled before the lookup (vitest fails a file on one)', async () => {
+    const { cache, calls } = hangingCache({ get: true });
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      const result = await cachedRun(cache, { callTimeoutMs: 20, abortSignal: AbortSignal.abort() }).run();
+      await sleep(60);
+      expect([result.status, calls.get, rejections]).toEqual(['cancelled', 1, []]);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
+  });
+
   it('counts a get with no answer within callTimeoutMs as a miss: the planner plans and the run completes (no abort signal)', async () => {
     const { cache, calls } = hangingCache({ get: true });
     const run = cachedRun(cache);

@@ -104,14 +104,26 @@ describe('run-store calls that never answer', () => {
 });
 
 describe('lease renewal', () => {
-  it('never starts a renewal while the previous one is still in flight', async () => {
+  it('sends at most two renewals to a store that never answers them, however many ticks pass', async () => {
     const store = new HangingStore(new Set(['renew']));
     // Renewed every 50 ms: ten ticks in the half second below.
     const keeper = await createLeased(store, emptyRecord('r1', 'running'), { leaseMs: 150, leaseWaitMs: 0 });
     await sleep(500);
     await keeper?.release();
 
-    expect(store.calls.renew).toBe(1);
+    expect(store.calls.renew).toBe(2);
+  });
+
+  it('keeps the lease when one renewal hangs (a stuck connection): the next tick renews, and no one else can take the run', async () => {
+    const store = new HangingStore(new Set(['renew']));
+    const keeper = await createLeased(store, emptyRecord('r3', 'running'), { leaseMs: 150, leaseWaitMs: 0 });
+    await vi.waitUntil(() => store.calls.renew === 1, { timeout: 5_000 });
+    store.hanging = new Set();
+    await vi.waitUntil(() => store.calls.renew >= 4, { timeout: 5_000 });
+
+    expect(keeper?.lost).toBeNull();
+    await expect(store.acquire('r3', { owner: 'other-worker', ttlMs: 150 })).rejects.toMatchObject({ code: 'RUN_LOCKED' });
+    await keeper?.release();
   });
 
   it('renews again at the next tick once a renewal has answered', async () => {
@@ -121,5 +133,39 @@ describe('lease renewal', () => {
     await keeper?.release();
 
     expect((await store.load('r2'))?.status).toBe('running');
+  });
+});
+
+/** An in-memory store that answers writes one at a time, as row locks make a database do, the first one after `firstWriteMs`. */
+class SerialStore extends InMemoryRunStore {
+  writes = 0;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly firstWriteMs: number) {
+    super();
+  }
+
+  override write(record: RunRecord, fence: Fence, ttlMs: number): Promise<number> {
+    const slow = this.writes++ === 0;
+    const written = this.#queue.then(async () => {
+      if (slow) await sleep(this.firstWriteMs);
+      return super.write(record, fence, ttlMs);
+    });
+    this.#queue = written.catch(() => undefined);
+    return written;
+  }
+}
+
+describe('a write given up on that lands later', () => {
+  it("does not make the run's own next write look like another owner's: the final record is stored", async () => {
+    const store = new SerialStore(200);
+    const keeper = (await createLeased(store, emptyRecord('r4', 'running'), { leaseMs: 150, leaseWaitMs: 0 }))!;
+    const cancelled = AbortSignal.abort();
+
+    // No answer within leaseMs, and the run is cancelled: given up on at once, while it still lands at 200 ms.
+    await expect(keeper.write(emptyRecord('r4', 'running'), cancelled)).rejects.toMatchObject({ code: 'STORE_FAILED', attempts: 1 });
+    await keeper.write(emptyRecord('r4', 'cancelled'), cancelled);
+
+    expect([keeper.lost, (await store.load('r4'))?.status, store.writes]).toEqual([null, 'cancelled', 3]);
   });
 });

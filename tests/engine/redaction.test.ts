@@ -59,15 +59,15 @@ describe('createRedactor', () => {
   it('redacts a URL password and a secret query parameter in the form the text shows: percent-encoded, decoded, `+` as a space in a query', () => {
     const env = {
       DATABASE_URL: 'postgres://app:S3cret%2Fpass%40word@db:5432/app',
-      HOOK: 'https://hooks.example.com/in?token=tok+en%2F12345&page=12345678',
+      HOOK: 'https://hooks.example.com/in?token=tok+en%2F12345&page=12345678&api_key=abc=defghijk',
       BROKEN: 'https://u:bad%zz-escape-1@host/',
     };
-    expect(secretsFromEnv(env)).toEqual(['S3cret%2Fpass%40word', 'S3cret/pass@word', 'tok+en%2F12345', 'tok en/12345', 'bad%zz-escape-1']);
+    expect(secretsFromEnv(env)).toEqual(['S3cret%2Fpass%40word', 'S3cret/pass@word', 'tok+en%2F12345', 'tok en/12345', 'abc=defghijk', 'bad%zz-escape-1']);
     const redact = createRedactor({ env });
     expect(redact(`DATABASE_URL=${env.DATABASE_URL}; connect failed for app:S3cret/pass@word`)).toBe(
       `DATABASE_URL=postgres://app:${REDACTED}@db:5432/app; connect failed for app:${REDACTED}`,
     );
-    expect(redact(env.HOOK)).toBe(`https://hooks.example.com/in?token=${REDACTED}&page=12345678`);
+    expect(redact(env.HOOK)).toBe(`https://hooks.example.com/in?token=${REDACTED}&page=12345678&api_key=${REDACTED}`);
   });
 
   it('replaces every secret at any depth, longest first, and leaves the input unchanged', () => {

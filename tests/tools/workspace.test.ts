@@ -25,6 +25,9 @@ describe('Workspace.create', () => {
     const file = path.join(parent, 'file');
     await writeFile(file, '');
     await expect(Workspace.create(path.join(file, 'a'))).rejects.toMatchObject({ code: 'ENOTDIR' });
+    await expect(Workspace.create(file)).rejects.toMatchObject({ code: 'ENOTDIR', path: file });
+    await Workspace.create(path.join(parent, 'stray', '..', 'ws'));
+    await expect(stat(path.join(parent, 'stray'))).rejects.toThrow('ENOENT');
   });
 
   it('refuses a relative root before creating anything', async () => {
