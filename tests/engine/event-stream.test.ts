@@ -5,7 +5,7 @@ import type { PlanRunEvent, PlanRunListener } from '../../src/engine/events.ts';
 import type { PlanRunResult } from '../../src/engine/result.ts';
 import { runPlan } from '../../src/engine/run-plan.ts';
 import { plan, step } from '../helpers/plans.ts';
-import { harness } from '../helpers/run-harness.ts';
+import { harness, TWO_STEP_EVENTS } from '../helpers/run-harness.ts';
 
 /** A start function running the harness' plan with the stream's listener and signal; remembers the run and its signal. */
 function streamedRun(options: Parameters<typeof harness>[0]) {
@@ -24,16 +24,7 @@ describe('eventStream', () => {
     const { start, seen } = streamedRun({ plans: [plan([step('a'), step('b', ['a'])])] });
     const events: PlanRunEvent[] = [];
     for await (const event of eventStream(start)) events.push(event);
-    expect(events.map((event) => event.type)).toEqual([
-      'run-started',
-      'plan-created',
-      'step-started',
-      'step-finished',
-      'step-started',
-      'step-finished',
-      'synthesis-finished',
-      'run-finished',
-    ]);
+    expect(events.map((event) => event.type)).toEqual(TWO_STEP_EVENTS);
     const result = await seen.run!;
     expect(events.at(-1)).toMatchObject({ type: 'run-finished', status: 'completed', result });
   });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ModelOutputError } from '../../src/engine/errors.ts';
 import { EXECUTOR_USAGE, PLANNER_USAGE, SYNTHESIZER_USAGE } from '../helpers/fake-roles.ts';
 import { plan, step, usage } from '../helpers/plans.ts';
-import { harness, TASK, TOOLS } from '../helpers/run-harness.ts';
+import { harness, TASK, TOOLS, TWO_STEP_EVENTS } from '../helpers/run-harness.ts';
 
 const doneStep = (id: string, dependsOn: string[] = [], output = `${id} out`, attempts = 1) => ({
   ...step(id, dependsOn),
@@ -33,16 +33,7 @@ describe('runPlan: a plan that succeeds', () => {
   it('emits the events of a sequential run in order, each stamped with the run id', async () => {
     const run = harness({ plans: [twoSteps], settings: { concurrency: 1 } });
     await run.run();
-    expect(run.types()).toEqual([
-      'run-started',
-      'plan-created',
-      'step-started',
-      'step-finished',
-      'step-started',
-      'step-finished',
-      'synthesis-finished',
-      'run-finished',
-    ]);
+    expect(run.types()).toEqual(TWO_STEP_EVENTS);
     expect(run.ofType('step-started').map(({ stepId, attempt, description }) => [stepId, attempt, description])).toEqual([
       ['a', 1, 'Do a'],
       ['b', 1, 'Do b'],

@@ -8,6 +8,18 @@ import { fakeExecutor, fakePlanner, fakeSynthesizer, settings, type ExecutorActi
 /** The tools every harness run offers. */
 export const TOOLS: readonly ToolInfo[] = [{ name: 'search', description: 'Searches the web' }];
 
+/** The events of a run of two steps one after the other, in order. */
+export const TWO_STEP_EVENTS: readonly PlanRunEventType[] = [
+  'run-started',
+  'plan-created',
+  'step-started',
+  'step-finished',
+  'step-started',
+  'step-finished',
+  'synthesis-finished',
+  'run-finished',
+];
+
 /** The task every harness run is given. */
 export const TASK = 'Write the release notes';
 
