@@ -4,7 +4,7 @@
  * cannot be reached is reported. Loads neither pg-boss nor Mastra: --help and usage errors stay fast.
  */
 import { isPlanExecuteError } from '../engine/errors.ts';
-import { createRedactor, REDACTED, type Redactor, secretsFromEnv } from '../engine/redact.ts';
+import { createRedactor, REDACTED, type Redactor, secretsFromEnv, urlSecrets } from '../engine/redact.ts';
 import type { FleetClient } from '../fleet/fleet-client.ts';
 import { checkAgentName } from '../fleet/fleet-settings.ts';
 import { UsageError } from './args.ts';
@@ -59,8 +59,8 @@ export async function fleetDatabase(flag: string | undefined, io: Pick<CliIo, 'e
     throw new UsageError(`${where} ${BAD_URL}`, usage);
   }
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') throw new UsageError(`${where} ${BAD_URL}`, usage);
-  // pg also reads a password from the query (`?password=`).
-  const passwords = [parsed.password, safeDecode(parsed.password), parsed.searchParams.get('password') ?? ''].filter((secret) => secret !== '');
+  // The password as written and decoded, and pg's `?password=` (any length: the user chose it as the secret).
+  const passwords = urlSecrets(url, 1);
   // The environment's secrets too: keys read from ./.env are not in process.env, where the agents look for them.
   const secrets = [...new Set([...passwords, ...secretsFromEnv(env)])];
   const redact = createRedactor({ extra: secrets });
@@ -71,14 +71,6 @@ export async function fleetDatabase(flag: string | undefined, io: Pick<CliIo, 'e
 function shownUrl(url: URL): string {
   const user = url.username ? `${url.username}${url.password ? `:${REDACTED}` : ''}@` : '';
   return `${url.protocol}//${user}${url.host}${url.pathname}${url.search ? '?…' : ''}`;
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
 
 /** `--agent`'s value checked as the fleet checks agent names; a UsageError otherwise. */

@@ -62,16 +62,18 @@ export function urlSecrets(value: string, minLength = MIN_SECRET_LENGTH): string
   } catch {
     return [];
   }
-  // URLSearchParams decodes; the raw pairs keep the form the URL was written in.
-  const parameters = url.search
+  // The values of secret-named parameters as written (URLSearchParams would decode them).
+  const queryValues = url.search
     .slice(1)
     .split('&')
-    .map((pair) => (pair.includes('=') ? [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)] : [pair]))
-    .filter(([name, raw]) => raw !== undefined && isSecretName(safeDecode(name!)));
+    .flatMap((pair) => {
+      const at = pair.indexOf('=');
+      return at > 0 && isSecretName(safeDecode(pair.slice(0, at))) ? [pair.slice(at + 1)] : [];
+    });
   // In a query, `+` is a space (as URLSearchParams reads it); in the password it is itself.
   const forms = [
     ...(url.password ? [url.password, safeDecode(url.password)] : []),
-    ...parameters.flatMap(([, raw]) => [raw!, safeDecode(raw!.replaceAll('+', ' '))]),
+    ...queryValues.flatMap((raw) => [raw, safeDecode(raw.replaceAll('+', ' '))]),
   ];
   return [...new Set(forms)].filter((secret) => secret.length >= minLength);
 }

@@ -133,6 +133,11 @@ export class LeaseKeeper {
     }
   }
 
+  /** How often the lease is renewed, and how long one renewal is waited for: a third of it. */
+  private get renewEveryMs(): number {
+    return Math.max(1, Math.floor(this.ttlMs / 3));
+  }
+
   /** A write of ours that landed, whether or not anyone still waited for it. */
   private landed(record: RunRecord, version: number): void {
     if (version <= this.version) return;
@@ -142,7 +147,7 @@ export class LeaseKeeper {
 
   private keepRenewing(): void {
     if (this.timer || this.lostError) return;
-    this.timer = setInterval(() => this.renewOnce(), Math.max(1, Math.floor(this.ttlMs / 3)));
+    this.timer = setInterval(() => this.renewOnce(), this.renewEveryMs);
     // A lease never keeps the process alive.
     this.timer.unref();
   }
@@ -169,7 +174,7 @@ export class LeaseKeeper {
         this.pendingRenewals--;
       };
       renewed.then(answered, answered);
-      await withStoreTimeLimit('renew', renewed, Math.max(1, Math.floor(this.ttlMs / 3)));
+      await withStoreTimeLimit('renew', renewed, this.renewEveryMs);
     } catch (error) {
       // A store hiccup is tried again at the next tick; a lost lease is final.
       // Refused because a checkpoint of ours moved the version on meanwhile: still ours, nothing lost.
