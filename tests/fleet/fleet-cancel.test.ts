@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { stepJobId } from '../../src/fleet/job-ids.ts';
 import { fleetTask } from '../fixtures/fleet-world.ts';
-import { type Fleet, jobsOf, LOG_PREFIX, leaseOwnerOf, useFleetPerFile, STEP_IDS, settledJobsOf, until } from './fleet-client-harness.ts';
+import { type Fleet, jobsOf, LOG_PREFIX, leaseOwnerOf, STEP_IDS, settledJobsOf, stepsDone, until, useFleetPerFile } from './fleet-client-harness.ts';
 
 let fleet: Fleet;
 useFleetPerFile((opened) => (fleet = opened));
@@ -67,6 +67,7 @@ describe('cancelRun', () => {
     const held = fleet.hold('running', 'b');
     const runId = await fleet.client.submitRun(fleetTask('running'), { runId: 'running' });
     const signal = await held.reached;
+    await stepsDone(fleet.client, runId, ['a', 'c', 'd']);
     expect(signal?.aborted).toBe(false);
     expect(await fleet.client.cancelRun(runId)).toBe(true);
     const result = await fleet.client.waitForRun(runId, { timeoutMs: CANCEL_BOUND_MS, pollMs: 50 });
@@ -90,6 +91,8 @@ describe('cancelRun', () => {
     const held = fleet.hold('stepwise', 'e');
     const runId = await fleet.client.submitRun(fleetTask('stepwise'), { runId: 'stepwise', stepMode: 'steps' });
     const signal = await held.reached;
+    // d runs beside b and c, not before e: it may still run when e's call starts.
+    await stepsDone(fleet.client, runId, ['a', 'b', 'c', 'd']);
     expect(await stepJobState(runId, 'e')).toBe('active');
     expect(await fleet.client.cancelRun(runId)).toBe(true);
     const result = await fleet.client.waitForRun(runId, { timeoutMs: CANCEL_BOUND_MS, pollMs: 50 });

@@ -179,6 +179,18 @@ export function settledJobsOf(pool: Pool, runId: string): Promise<string[]> {
   });
 }
 
+/**
+ * Waits until the stored record of `runId` shows each of `stepIds` done. Steps that run beside a
+ * held one end at their own pace (under load, after the held call started), so a test that reads
+ * the run while a call is held waits for them first.
+ */
+export function stepsDone(client: FleetClient, runId: string, stepIds: readonly string[]): Promise<true> {
+  return until(`steps ${stepIds.join(', ')} of ${runId} to be done`, async () => {
+    const steps = (await client.getRun(runId))?.steps ?? [];
+    return stepIds.every((id) => steps.some((step) => step.id === id && step.status === 'done')) ? true : undefined;
+  });
+}
+
 /** The lease owner `plan_execute_runs` holds for `runId` (null: nobody holds the run). */
 export async function leaseOwnerOf(pool: Pool, runId: string): Promise<string | null> {
   const { rows } = await pool.query<{ lease_owner: string | null }>('SELECT lease_owner FROM plan_execute_runs WHERE run_id = $1', [runId]);

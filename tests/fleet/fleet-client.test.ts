@@ -4,7 +4,7 @@ import { PostgresRunStore } from '../../src/storage/postgres-run-store.ts';
 import { FLEET_PLAN, fleetTask } from '../fixtures/fleet-world.ts';
 import { type PostgresCluster, startPostgres } from '../helpers/postgres.ts';
 import { emptyRecord } from '../helpers/run-records.ts';
-import { expectCompleted, type Fleet, invalidOptionsMessage, jobsOf, openFleet, STEP_IDS, settledJobsOf } from './fleet-client-harness.ts';
+import { expectCompleted, type Fleet, invalidOptionsMessage, jobsOf, openFleet, STEP_IDS, settledJobsOf, stepsDone } from './fleet-client-harness.ts';
 
 let cluster: PostgresCluster | undefined;
 let fleet: Fleet;
@@ -54,6 +54,7 @@ describe('FleetClient: submit, get, wait', () => {
     const runId = await fleet.client.submitRun(fleetTask('second'));
     expect(runId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     await held.reached;
+    await stepsDone(fleet.client, runId, ['a', 'b', 'c', 'd']);
     const running = await fleet.client.getRun(runId);
     expect(running).toEqual({
       runId,
