@@ -1,4 +1,5 @@
-import { readdir, type FileHandle } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { type FileHandle, opendir } from 'node:fs/promises';
 import { createTool } from '@mastra/core/tools';
 import { z } from 'zod';
 import { TOOL_DEFAULTS } from './constants.ts';
@@ -29,9 +30,29 @@ const marker = (entry: { isDirectory(): boolean; isSymbolicLink(): boolean; isFi
 
 const byName = (first: { name: string }, second: { name: string }) => (first.name < second.name ? -1 : first.name > second.name ? 1 : 0);
 
+/** The first `keep` children of `directory` by name, read one at a time (a huge directory is never held whole), and whether there were more. */
+async function firstChildren(directory: FileHandle, keep: number): Promise<{ children: Dirent[]; more: boolean }> {
+  const children: Dirent[] = [];
+  let more = false;
+  for await (const child of await opendir(`/proc/self/fd/${directory.fd}`)) {
+    if (children.length === keep && (keep === 0 || byName(child, children[keep - 1]!) >= 0)) {
+      more = true;
+      continue;
+    }
+    let at = children.length;
+    while (at > 0 && byName(child, children[at - 1]!) < 0) at--;
+    children.splice(at, 0, child);
+    if (children.length > keep) {
+      children.pop();
+      more = true;
+    }
+  }
+  return { children, more };
+}
+
 /** Depth-first, sorted by name (code unit order, so the same on every machine); never follows links, descends through descriptors. */
 async function walk(directory: FileHandle, relative: string, depthLeft: number, listing: Listing, maxEntries: number): Promise<void> {
-  const children = (await readdir(`/proc/self/fd/${directory.fd}`, { withFileTypes: true })).sort(byName);
+  const { children, more } = await firstChildren(directory, maxEntries - listing.entries.length);
   for (const child of children) {
     if (listing.entries.length >= maxEntries) {
       listing.truncated = true;
@@ -40,7 +61,7 @@ async function walk(directory: FileHandle, relative: string, depthLeft: number, 
     const childPath = relative === '.' ? child.name : `${relative}/${child.name}`;
     listing.entries.push(childPath + marker(child));
     if (!child.isDirectory() || depthLeft <= 1) continue;
-    // A directory swapped for a link since readdir fails to open (ENOTDIR) and is not descended into.
+    // A directory swapped for a link since it was read fails to open (ENOTDIR) and is not descended into.
     const subdirectory = await openDirectoryAt(directory, child.name).catch(() => null);
     if (!subdirectory) continue;
     try {
@@ -49,6 +70,7 @@ async function walk(directory: FileHandle, relative: string, depthLeft: number, 
       await subdirectory.close();
     }
   }
+  if (more) listing.truncated = true;
 }
 
 /** Lists the directory `entry` names down to `depth` levels. */

@@ -176,6 +176,23 @@ describe('list-files', () => {
     expect(await callTool(listFiles, { depth: 5 })).toEqual({ ok: true, path: '.', entries: ['dangling-out@', 'docs/', 'docs/guide.md'], truncated: true });
   });
 
+  it('lists, at every entry limit, the first entries of the whole listing, read without holding a directory whole', async () => {
+    // Created out of name order, with an empty directory and nested ones, so every limit cuts somewhere else.
+    await mkdir(inside('many/empty'), { recursive: true });
+    await mkdir(inside('many/sub/deeper'), { recursive: true });
+    for (const n of [17, 3, 29, 11, 0, 23, 7, 19, 5, 13]) await writeFile(inside(`many/f${String(n).padStart(2, '0')}`), 'x');
+    await writeFile(inside('many/sub/b'), 'x');
+    await writeFile(inside('many/sub/a'), 'x');
+    await writeFile(inside('many/sub/deeper/z'), 'x');
+    const whole = await callTool(createListFilesTool(sandbox.workspace, { maxEntries: 100 }), { path: 'many', depth: 5 });
+    const names = ['empty/', 'f00', 'f03', 'f05', 'f07', 'f11', 'f13', 'f17', 'f19', 'f23', 'f29', 'sub/', 'sub/a', 'sub/b', 'sub/deeper/', 'sub/deeper/z'];
+    expect(whole).toEqual({ ok: true, path: 'many', entries: names.map((name) => `many/${name}`), truncated: false });
+    for (let limit = 1; limit <= names.length; limit++) {
+      const listing = await callTool(createListFilesTool(sandbox.workspace, { maxEntries: limit }), { path: 'many', depth: 5 });
+      expect(listing).toEqual({ ok: true, path: 'many', entries: names.slice(0, limit).map((name) => `many/${name}`), truncated: limit < names.length });
+    }
+  });
+
   it.each([
     ['../outside', 'Path "../outside" is outside the workspace: it climbs out with ".."'],
     ['/etc', 'Path "/etc" is outside the workspace: it is absolute (give paths relative to the workspace root)'],
