@@ -1,6 +1,7 @@
 import { RunCancelledError } from './errors.ts';
 import type { PlanStep } from './plan-schema.ts';
 import type { CompletedStep, StepReply } from './ports.ts';
+import { isOverlong } from './validate-plan.ts';
 
 /** One executor attempt started before the plan was made (`streamPlan`). */
 export interface EarlyAttempt {
@@ -62,11 +63,14 @@ export class EarlySteps {
     this.#limits = limits;
   }
 
-  /** A step written whole: it starts as soon as it may (never a direct step, never an id seen before, never more than `maxSteps`). */
+  /**
+   * A step written whole: it starts as soon as it may (never a direct step, never an id seen
+   * before, never more than `maxSteps`, never one whose text the plan's validation would refuse).
+   */
   offer(step: PlanStep): void {
     const seen = this.#attempts.has(step.id) || this.#waiting.some((waiting) => waiting.id === step.id);
     const full = this.#attempts.size + this.#waiting.length >= this.#limits.maxSteps;
-    if (this.#closed || step.tool != null || seen || full) return;
+    if (this.#closed || step.tool != null || seen || full || isOverlong(step)) return;
     this.#waiting.push(step);
     this.#startReady();
   }

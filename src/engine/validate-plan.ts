@@ -75,6 +75,10 @@ export function validateSteps(steps: readonly PlanStep[], context: PlanValidatio
   return issues;
 }
 
+/** Whether a step's id, description or expected output is over its bound (validateSteps reports it; `streamPlan` starts no such step early). */
+export const isOverlong = (step: PlanStep) =>
+  step.id.length > MAX_STEP_ID_CHARS || step.description.length > MAX_PLAN_TEXT_CHARS || step.expectedOutput.length > MAX_PLAN_TEXT_CHARS;
+
 /** The issue of a plan text (`what`, such as `The goal`) over MAX_PLAN_TEXT_CHARS, or none. */
 export function tooLong(what: string, text: string): string[] {
   return text.length > MAX_PLAN_TEXT_CHARS ? [`${what} has ${text.length} characters; at most ${MAX_PLAN_TEXT_CHARS} are allowed. Shorten it.`] : [];

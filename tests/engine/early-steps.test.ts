@@ -5,6 +5,7 @@ import { driveRun } from '../../src/engine/run-plan.ts';
 import type { PlanStep } from '../../src/engine/plan-schema.ts';
 import type { PlanRequest } from '../../src/engine/ports.ts';
 import { resolveSettings } from '../../src/engine/settings.ts';
+import { MAX_PLAN_TEXT_CHARS, MAX_STEP_ID_CHARS } from '../../src/engine/validate-plan.ts';
 import { EXECUTOR_USAGE, PLANNER_USAGE, sleep } from '../helpers/fake-roles.ts';
 import { plan, step, usage } from '../helpers/plans.ts';
 import { harness } from '../helpers/run-harness.ts';
@@ -135,6 +136,20 @@ describe('streamPlan: steps start while the plan is written', () => {
     const run = streamedRun([a, b, c], ['end a', 'end b'], plan([a, b]), { settings: { maxPlanSteps: 2 } });
     await run.run();
     expect(run.executor.log).toEqual(['start a', 'start b', 'end a', 'end b', 'plan returned']);
+  });
+
+  it('starts no step whose id or text the plan would be refused for: it runs only as planned again', async () => {
+    const long = 'x'.repeat(MAX_PLAN_TEXT_CHARS + 1);
+    const written = [step('a', [], { description: long }), step('b', [], { expectedOutput: long }), step('c'.repeat(MAX_STEP_ID_CHARS + 1)), step('d')];
+    const run = streamedRun(written, ['end d'], plan([step('a'), step('b'), step('d')]));
+    const result = await run.run();
+    expect(result.status).toBe('completed');
+    expect(run.executor.log).toEqual(['start d', 'end d', 'plan returned', 'start a', 'start b', 'end a', 'end b']);
+    expect(run.executor.calls.map((call) => [call.stepId, call.request.step.description])).toEqual([
+      ['d', 'Do d'],
+      ['a', 'Do a'],
+      ['b', 'Do b'],
+    ]);
   });
 
   it('records an attempt taken over with the time it really started', async () => {
