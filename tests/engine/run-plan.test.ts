@@ -3,6 +3,7 @@ import { ModelOutputError } from '../../src/engine/errors.ts';
 import { EXECUTOR_USAGE, PLANNER_USAGE, SYNTHESIZER_USAGE } from '../helpers/fake-roles.ts';
 import { plan, step, usage } from '../helpers/plans.ts';
 import { harness, TASK, TOOLS, TWO_STEP_EVENTS } from '../helpers/run-harness.ts';
+import { until } from '../helpers/until.ts';
 
 const doneStep = (id: string, dependsOn: string[] = [], output = `${id} out`, attempts = 1) => ({
   ...step(id, dependsOn),
@@ -110,9 +111,14 @@ describe('runPlan: concurrency', () => {
   });
 
   it('starts a waiting step as soon as a slot frees up, never more than the limit at once', async () => {
+    // a holds its slot until d has ended (a timer could fire late, after c's, on a loaded machine).
+    const untilDEnds = async () => {
+      await until('d to end', () => (run.executor.log.includes('end d') ? true : undefined), 5_000, 2);
+      return { value: { success: true, output: 'A', error: null }, usage: EXECUTOR_USAGE, toolCalls: 0 };
+    };
     const run = harness({
       plans: [plan([step('a'), step('b'), step('c'), step('d')])],
-      script: { a: [{ ok: 'A', delayMs: 80 }], b: [{ ok: 'B', delayMs: 20 }], c: [{ ok: 'C', delayMs: 20 }] },
+      script: { a: [untilDEnds], b: [{ ok: 'B', delayMs: 20 }], c: [{ ok: 'C', delayMs: 20 }] },
       settings: { concurrency: 2 },
     });
     await run.run();

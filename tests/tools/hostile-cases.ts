@@ -46,7 +46,7 @@ async function shellAttempt(context: CaseContext, script: string, escapedWhen: (
 /**
  * A python3 program that double-forks, calls setsid() in between, and leaves `sleep <marker>`
  * running; it sleeps itself only once the grandchild has exec'd (its close-on-exec pipe ends) and
- * the middle process is gone, so the timeout always finds the daemon fully detached.
+ * the middle process is gone.
  */
 const daemonScript = (marker: string, clearEnvironment: boolean) =>
   [
@@ -63,11 +63,25 @@ const daemonScript = (marker: string, clearEnvironment: boolean) =>
     'time.sleep(60)',
   ].join('\n');
 
+/**
+ * Cancels the command once its daemon runs (a cancel and a timeout stop it alike, run-process.ts's
+ * `stop`): a fixed time limit could pass first on a loaded machine, while python3 (a pyenv shim
+ * here, a bash script) is still starting, and kill the group before the daemon left it.
+ */
 async function setsidDaemon(context: CaseContext, clearEnvironment: boolean): Promise<Outcome> {
   const marker = `${clearEnvironment ? 41 : 40}.${process.pid}${context.mode === 'off' ? 1 : 2}`;
-  // 2 s: python3 starting on a loaded machine must have detached its daemon before the limit.
-  const result = await callTool(commandTool(context, { timeoutMs: 2_000 }), { command: 'python3', args: ['-c', daemonScript(marker, clearEnvironment)] });
-  if (!result.timedOut) throw new Error(`expected a timeout, got ${JSON.stringify(result)}`);
+  const cancel = new AbortController();
+  const call = callTool(
+    commandTool(context, { timeoutMs: 60_000 }),
+    { command: 'python3', args: ['-c', daemonScript(marker, clearEnvironment)] },
+    { abortSignal: cancel.signal },
+  );
+  let ended = false;
+  void call.finally(() => (ended = true));
+  while (!ended && (await processesWith(marker)).length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  cancel.abort();
+  const result = await call;
+  if (result.error !== 'Cancelled; the command and everything it started were killed') throw new Error(`expected a cancel, got ${JSON.stringify(result)}`);
   const deadline = Date.now() + 1_500;
   while (Date.now() < deadline && (await processesWith(marker)).length > 0) await new Promise((resolve) => setTimeout(resolve, 50));
   const survivors = await processesWith(marker);
@@ -177,7 +191,7 @@ export const HOSTILE_CASES: HostileCase[] = [
   { name: 'cat /proc/<parent pid>/environ', expected: { required: 'refused', off: 'escaped' }, attempt: parentEnviron(0) },
   { name: 'grep every /proc/*/environ for the secret', expected: { required: 'harmless', off: 'escaped' }, attempt: parentEnviron(1) },
   {
-    name: 'a setsid() grandchild outliving the timeout',
+    name: 'a setsid() grandchild outliving its cancelled command',
     expected: { required: 'refused', off: 'refused' },
     attempt: (context) => setsidDaemon(context, false),
   },
