@@ -68,12 +68,12 @@ const jobLine = (what: string, outcome: string) =>
   new RegExp(` worker [^ ]+ default ${what.replaceAll('(', '\\(').replaceAll(')', '\\)')} → ${outcome} in \\d+ ms$`);
 
 /**
- * SIGKILLs the first worker to start step e of a batch run, while it holds that step, and reads
- * what the checkpoints held once its last statements ended: every step stored as done, and the
- * runs whose lease it held.
+ * SIGKILLs the worker holding the first step e of the batch runs (held until continued, so it is
+ * still inside that step however late the kill lands), and reads what the checkpoints held once
+ * its last statements ended: every step stored as done, and the runs whose lease it held.
  */
 async function killInsideStep() {
-  const { worker: victim, line } = await firstLine(workers, /^record-start batch-\d+\/e$/, 60_000);
+  const { worker: victim, line } = await firstLine(workers, /^held batch-\d+\/e$/, 60_000);
   // Its connections are told by their name: the wait for them to close below sees real ones.
   expect(await connectionCount(pool, victim.pid)).toBeGreaterThan(0);
   expect(await victim.kill()).toBe('SIGKILL');
@@ -101,7 +101,7 @@ describe('a fleet of three worker processes on PostgreSQL', () => {
       const { worker } = await firstLine(workers, jobLine(`step steps-1/${id}#1`, 'done'), 5000);
       expect([id, worker.pid]).toEqual([id, pids.get(`steps-1/${id}`)![0]]);
     }
-  });
+  }, 60_000);
 
   it('refuses a second submit of a runId, at once or after the run ended, and runs it once', async () => {
     const submits = await Promise.allSettled([submit('dup-1'), submit('dup-1')]);
@@ -123,7 +123,7 @@ describe('a fleet of three worker processes on PostgreSQL', () => {
     expect(rows[0].count).toBe(1);
     expect((await settledJobRows(pool, startJobId('dup-1'))).map(({ state, retryCount }) => [state, retryCount])).toEqual([['completed', 0]]);
     expect((await recordRows(pool, 'dup-')).map(({ stepId }) => stepId).sort()).toEqual([...STEP_IDS]);
-  });
+  }, 60_000);
 
   it('completes 20 runs when a worker is SIGKILLed inside a step: done steps never re-run, interrupted ones once, elsewhere', async () => {
     const labels = Array.from({ length: 20 }, (_, index) => `batch-${String(index + 1).padStart(2, '0')}`);
@@ -159,7 +159,8 @@ describe('a fleet of three worker processes on PostgreSQL', () => {
 
   it('lets a worker frozen (SIGSTOP) past its heartbeat write nothing once continued: another worker finished the run', async () => {
     await submit('frozen-1');
-    const { worker: frozen } = await firstLine(live(), /^record-start frozen-1\/a$/, 30_000);
+    // Its step a is held until SIGCONT: stopped inside that step, however late the SIGSTOP lands.
+    const { worker: frozen } = await firstLine(live(), /^held frozen-1\/a$/, 30_000);
     frozen.signal('SIGSTOP');
     const result = await client.waitForRun('frozen-1', { timeoutMs: TAKEOVER_WAIT_MS });
     const [storedBefore] = await storedRuns(pool, 'frozen-');
@@ -167,7 +168,7 @@ describe('a fleet of three worker processes on PostgreSQL', () => {
     const rowsBefore = await recordRows(pool, 'frozen-');
 
     frozen.signal('SIGCONT');
-    // The continued worker ends its copy of the job (its step finishes, its checkpoint is refused) and logs it.
+    // The continued worker ends its copy of the job (its step a ends on SIGCONT, its checkpoint is refused) and logs it.
     const frozenLine = await frozen.waitForLine(/ default run frozen-1 start → /, 20_000);
     const frozenEnd = await frozen.waitForLine(/^finished frozen-1 /, 5000);
     // pg-boss settles (fenced) the job right after the handler returns: leave it that moment.
