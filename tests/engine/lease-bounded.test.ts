@@ -106,9 +106,10 @@ describe('run-store calls that never answer', () => {
 describe('lease renewal', () => {
   it('sends at most two renewals to a store that never answers them, however many ticks pass', async () => {
     const store = new HangingStore(new Set(['renew']));
-    // Renewed every 50 ms: ten ticks in the half second below.
+    // Renewed every 50 ms: once two renewals hang, seven more ticks in the 350 ms below send none.
     const keeper = await createLeased(store, emptyRecord('r1', 'running'), { leaseMs: 150, leaseWaitMs: 0 });
-    await sleep(500);
+    await vi.waitUntil(() => store.calls.renew >= 2, { timeout: 5_000 });
+    await sleep(350);
     await keeper?.release();
 
     expect(store.calls.renew).toBe(2);

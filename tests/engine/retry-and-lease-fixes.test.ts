@@ -46,8 +46,12 @@ describe('a step waiting to retry', () => {
     const controller = new AbortController();
     const settings = resolveSettings({ maxRetries: 2 });
     // Copy the store while `a` waits out a 5 s Retry-After, as a process killed right then would leave it.
+    let copied!: () => void;
+    const copyMade = new Promise<void>((resolve) => (copied = resolve));
     const onEvent = async (event: PlanRunEvent) => {
-      if (event.type === 'step-retried') await crashed.save((await store.load('r1'))!);
+      if (event.type !== 'step-retried') return;
+      await crashed.save((await store.load('r1'))!);
+      copied();
     };
     const first = runPlan({
       task: 't',
@@ -61,7 +65,12 @@ describe('a step waiting to retry', () => {
       abortSignal: controller.signal,
       onEvent,
     });
-    await sleep(100);
+    await Promise.race([
+      copyMade,
+      first.then((ended) => {
+        throw new Error(`The run ended ${ended.status} before its step waited to retry`);
+      }),
+    ]);
     const resumed = await resumePlan({
       planner: planner(['a']),
       executor: rateLimitedOnce('none', 0),
@@ -81,19 +90,27 @@ describe('a step waiting to retry', () => {
 describe('the lease of a running run', () => {
   it('is renewed while approvePlan takes longer than the lease, so no one else can take the run', async () => {
     const store = new InMemoryRunStore();
+    let asked!: () => void;
+    let checked!: () => void;
+    const approvalAsked = new Promise<void>((resolve) => (asked = resolve));
+    const checkDone = new Promise<void>((resolve) => (checked = resolve));
+    // The approval lasts until the test has tried to take the run, 1.5 leases after it was asked for.
     const settings = resolveSettings({
-      leaseMs: 300,
+      leaseMs: 1_000,
       approvePlan: async () => {
-        await sleep(1_000);
+        asked();
+        await checkDone;
         return true;
       },
     });
     const run = runPlan({ task: 't', planner: planner(['a']), executor: rateLimitedOnce('none', 0), synthesizer, tools: [], settings, runId: 'r1', store });
-    await sleep(700);
+    await approvalAsked;
+    await sleep(1_500);
     const taken = await store.acquire('r1', { owner: 'otherhost:1:abc', ttlMs: 60_000 }).then(
       () => 'taken',
       (error: unknown) => (isPlanExecuteError(error, 'RUN_LOCKED') ? 'RUN_LOCKED' : String(error)),
     );
+    checked();
     expect(taken).toBe('RUN_LOCKED');
     expect((await run).status).toBe('completed');
   });

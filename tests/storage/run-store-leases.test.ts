@@ -8,6 +8,7 @@ import { LibSQLRunStore } from '../../src/storage/libsql-run-store.ts';
 import { PostgresRunStore } from '../../src/storage/postgres-run-store.ts';
 import { startPostgres, type PostgresCluster } from '../helpers/postgres.ts';
 import { emptyRecord } from '../helpers/run-records.ts';
+import { until } from '../helpers/until.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pe-leases-'));
 let cluster: PostgresCluster | undefined;
@@ -85,10 +86,16 @@ describe.each(stores)('%s leases and fenced writes', (_name, open) => {
     const { store, close } = open();
     const runId = `expiry-${Math.random()}`;
     try {
-      await store.create(emptyRecord(runId, 'running'), { owner: 'A', ttlMs: 150 });
+      // Long enough for the first acquire to be refused even on a loaded machine.
+      await store.create(emptyRecord(runId, 'running'), { owner: 'A', ttlMs: 1_000 });
       expect(isPlanExecuteError(await refusalOf(store.acquire(runId, { owner: 'B', ttlMs: 60_000 })), 'RUN_LOCKED')).toBe(true);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const taken = await store.acquire(runId, { owner: 'B', ttlMs: 60_000 });
+      // Refused (changing nothing) until A's lease runs out, then B's.
+      const taken = await until('the lease of A to run out', () =>
+        store.acquire(runId, { owner: 'B', ttlMs: 60_000 }).catch((error: unknown) => {
+          if (isPlanExecuteError(error, 'RUN_LOCKED')) return undefined;
+          throw error;
+        }),
+      );
       expect([taken?.version, taken?.lease?.owner]).toEqual([2, 'B']);
       await store.release(runId, { owner: 'A', version: 1 }); // not A's any more: changes nothing
       expect(isPlanExecuteError(await refusalOf(store.acquire(runId, { owner: 'C', ttlMs: 60_000 })), 'RUN_LOCKED')).toBe(true);

@@ -162,7 +162,8 @@ describe('a run whose row another session holds locked', () => {
     vi.spyOn(console, 'error').mockImplementation(() => {});
     const controller = new AbortController();
     try {
-      const run = lockedRun(store, locker, 'locked-2', { leaseMs: 300, abortSignal: controller.signal });
+      // Four tries of a second each (and the pauses between): time enough to see the wait and cancel before the run gives up.
+      const run = lockedRun(store, locker, 'locked-2', { leaseMs: 1_000, abortSignal: controller.signal });
       const result = run.run();
       await until('the checkpoint to wait for the row lock', async () => {
         const { rows } = await watcher.query<{ waiting: number }>(

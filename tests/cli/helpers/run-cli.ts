@@ -46,10 +46,13 @@ export interface RunCliOptions {
   readonly cwd?: string;
 }
 
-/** Runs `tsx src/cli.ts …args` (execFile, no shell) and collects its output and exit code. */
-export function runCli(args: readonly string[], { env = {}, input, cwd = EMPTY_DIR }: RunCliOptions = {}): Promise<CliOutcome> {
+/** Runs `tsx src/cli.ts …args` (execFile, no shell) and collects its output and exit code; kills it after `timeoutMs` (default 30 s). */
+export function runCli(
+  args: readonly string[],
+  { env = {}, input, cwd = EMPTY_DIR, timeoutMs = 30_000 }: RunCliOptions & { readonly timeoutMs?: number } = {},
+): Promise<CliOutcome> {
   return new Promise((resolve) => {
-    const child = execFile(TSX, [CLI, ...args], { cwd, env: cliEnv(env), timeout: 30_000 }, (error, stdout, stderr) => {
+    const child = execFile(TSX, [CLI, ...args], { cwd, env: cliEnv(env), timeout: timeoutMs }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
       resolve({ code, signal: error?.signal ?? null, stdout, stderr });
     });
