@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import { expectInteger } from '../engine/option-checks.ts';
 import { DEFAULT_PLAN_CACHE_MAX_ENTRIES, type PlanCache } from '../engine/plan-cache.ts';
 import type { Plan } from '../engine/plan-schema.ts';
-import { openPool, type PostgresTimeouts } from './postgres-pool.ts';
+import { poolOf, type PostgresTimeouts } from './postgres-pool.ts';
 import { createTablesLocked } from './postgres-schema.ts';
 
 /** Options of {@link PostgresPlanCache}: a connection string (and the time limits of the pool opened on it, as PostgresRunStore's) or a pool you own, and the bounds. */
@@ -44,15 +44,7 @@ export class PostgresPlanCache implements PlanCache {
     expectInteger('maxEntries', maxEntries, { min: 1 });
     this.maxEntries = maxEntries;
     this.now = now;
-    if ('pool' in options) {
-      this.pool = options.pool;
-      this.ownsPool = false;
-    } else {
-      const { connectionString, connectionTimeoutMs, statementTimeoutMs, lockTimeoutMs } = options;
-      if (!connectionString) throw new TypeError('PostgresPlanCache needs a connectionString or a pool; got an empty connectionString');
-      this.pool = openPool(connectionString, { connectionTimeoutMs, statementTimeoutMs, lockTimeoutMs });
-      this.ownsPool = true;
-    }
+    ({ pool: this.pool, ownsPool: this.ownsPool } = poolOf('PostgresPlanCache', options));
   }
 
   async get(key: string): Promise<Plan | null> {

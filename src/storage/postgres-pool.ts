@@ -70,3 +70,17 @@ export function openPool(connectionString: string, timeouts: PostgresTimeouts = 
   pool.on('error', () => {});
   return pool;
 }
+
+/** How a store or cache gets its pool: a connection string (and the limits of the pool opened on it), or a pool its caller owns. */
+export type PoolSource = ({ readonly connectionString: string } & PostgresTimeouts) | { readonly pool: Pool };
+
+/**
+ * The pool of `source` and whether `owner` (the class, named in the error) opened it and so closes
+ * it. TypeError for an empty connection string, InvalidOptionsError for a bad time limit.
+ */
+export function poolOf(owner: string, source: PoolSource): { readonly pool: Pool; readonly ownsPool: boolean } {
+  if ('pool' in source) return { pool: source.pool, ownsPool: false };
+  const { connectionString, connectionTimeoutMs, statementTimeoutMs, lockTimeoutMs } = source;
+  if (!connectionString) throw new TypeError(`${owner} needs a connectionString or a pool; got an empty connectionString`);
+  return { pool: openPool(connectionString, { connectionTimeoutMs, statementTimeoutMs, lockTimeoutMs }), ownsPool: true };
+}

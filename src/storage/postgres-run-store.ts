@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { Fence, LeasedRunStore, LeaseRequest, RunLease, RunRecord, StoredRun } from '../engine/run-store.ts';
 import { acquireOutcome, type LeaseRow, refusal, toStoredRun } from './lease-rows.ts';
-import { openPool, type PostgresTimeouts } from './postgres-pool.ts';
+import { poolOf, type PostgresTimeouts } from './postgres-pool.ts';
 import { createTablesLocked } from './postgres-schema.ts';
 
 const COLUMNS = `record::text AS record, status, version,
@@ -43,15 +43,7 @@ export class PostgresRunStore implements LeasedRunStore {
 
   /** Throws TypeError without a connection string or pool, InvalidOptionsError for a time limit that is not an integer from 1 ms. */
   constructor(options: PostgresRunStoreOptions) {
-    if ('pool' in options) {
-      this.pool = options.pool;
-      this.ownsPool = false;
-    } else {
-      const { connectionString, connectionTimeoutMs, statementTimeoutMs, lockTimeoutMs } = options;
-      if (!connectionString) throw new TypeError('PostgresRunStore needs a connectionString or a pool; got an empty connectionString');
-      this.pool = openPool(connectionString, { connectionTimeoutMs, statementTimeoutMs, lockTimeoutMs });
-      this.ownsPool = true;
-    }
+    ({ pool: this.pool, ownsPool: this.ownsPool } = poolOf('PostgresRunStore', options));
   }
 
   async save(record: RunRecord): Promise<void> {
