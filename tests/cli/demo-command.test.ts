@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalise, runCli } from './helpers/run-cli.ts';
 
-// `npm run demo` is `tsx src/cli.ts demo`.
+// `npm run demo` is `node --import tsx src/cli.ts demo`.
 describe('plan-execute demo', { timeout: 90_000 }, () => {
   it('runs the three release paths one after another, each with its progress and outcome, and exits 0', async () => {
     const { code, stdout, stderr } = await runCli(['demo']);

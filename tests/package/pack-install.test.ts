@@ -5,7 +5,7 @@ import { delimiter, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCorpus, runAdoptionReport } from '../../src/examples/adoption-report/index.ts';
-import { CLI, cliEnv, TSX, type CliOutcome } from '../cli/helpers/run-cli.ts';
+import { CLI_COMMAND, cliEnv, type CliOutcome } from '../cli/helpers/run-cli.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
@@ -87,7 +87,7 @@ async function writeApp(): Promise<void> {
 beforeAll(async () => {
   temp = await mkdtemp(join(tmpdir(), 'plan-execute-pack-'));
   app = join(temp, 'app');
-  const inRepo = run(TSX, [CLI, ...RELEASE_ARGS], { cwd: temp, env: cliEnv() });
+  const inRepo = run(CLI_COMMAND[0], [...CLI_COMMAND.slice(1), ...RELEASE_ARGS], { cwd: temp, env: cliEnv() });
   const pack = await run('npm', ['pack', '--json', '--pack-destination', temp], { cwd: ROOT });
   expect(pack.code, pack.stderr).toBe(0);
   [packed] = JSON.parse(pack.stdout);

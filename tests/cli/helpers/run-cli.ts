@@ -1,8 +1,9 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PassThrough } from 'node:stream';
 import { afterAll } from 'vitest';
 import { main } from '../../../src/cli/main.ts';
@@ -10,10 +11,8 @@ import { memoryIo } from './memory-io.ts';
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-/** tsx, as `npm start` runs it. */
-export const TSX = join(ROOT, 'node_modules/.bin/tsx');
 /** The CLI entry. */
-export const CLI = join(ROOT, 'src/cli.ts');
+const CLI = join(ROOT, 'src/cli.ts');
 /**
  * An empty directory: no `.env` there, whatever the developer keeps in the repository. Each test
  * file that imports this module gets its own, removed after the file's tests (with the `workspace`
@@ -46,13 +45,25 @@ export interface RunCliOptions {
   readonly cwd?: string;
 }
 
-/** Runs `tsx src/cli.ts …args` (execFile, no shell) and collects its output and exit code; kills it after `timeoutMs` (default 30 s). */
+/**
+ * The CLI as `npm start` runs it: one Node process (the one running the tests) with tsx as a
+ * loader, named by its path since the tests run the CLI in other folders. Not tsx's own CLI,
+ * which stands in between and kills a process slow to acknowledge a signal (tests/cli/bin.test.ts).
+ */
+export const CLI_COMMAND: readonly [string, ...string[]] = [
+  process.execPath,
+  '--import',
+  pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href,
+  CLI,
+];
+
+/** Runs `node --import tsx src/cli.ts …args` (execFile, no shell) and collects its output and exit code; kills it after `timeoutMs` (default 30 s). */
 export function runCli(
   args: readonly string[],
   { env = {}, input, cwd = EMPTY_DIR, timeoutMs = 30_000 }: RunCliOptions & { readonly timeoutMs?: number } = {},
 ): Promise<CliOutcome> {
   return new Promise((resolve) => {
-    const child = execFile(TSX, [CLI, ...args], { cwd, env: cliEnv(env), timeout: timeoutMs }, (error, stdout, stderr) => {
+    const child = execFile(CLI_COMMAND[0], [...CLI_COMMAND.slice(1), ...args], { cwd, env: cliEnv(env), timeout: timeoutMs }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
       resolve({ code, signal: error?.signal ?? null, stdout, stderr });
     });
@@ -74,7 +85,7 @@ export async function runMain(args: readonly string[], { env = {}, input, cwd = 
 
 /** Starts the CLI and hands back the process, for tests that talk to it while it runs. */
 export function spawnCli(args: readonly string[], { env = {}, cwd = EMPTY_DIR }: RunCliOptions = {}): ChildProcess {
-  return spawn(TSX, [CLI, ...args], { cwd, env: cliEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
+  return spawn(CLI_COMMAND[0], [...CLI_COMMAND.slice(1), ...args], { cwd, env: cliEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 /** Replaces run ids and durations, which change every run, and `workspace` (a temp dir) with `<workspace>`. */
