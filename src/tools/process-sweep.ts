@@ -31,8 +31,8 @@ function parseStat(pid: number, stat: string): ProcessEntry | null {
   return { pid, isZombie: fields[0] === 'Z', parentPid: Number(fields[1]), groupId: Number(fields[2]), sessionId: Number(fields[3]) };
 }
 
-/** Every process this user can see; ones that vanish while being read are left out. */
-async function processTable(): Promise<ProcessEntry[]> {
+/** Every live process this user can see but this one; ones that vanish while being read are left out. */
+export async function processTable(): Promise<ProcessEntry[]> {
   const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name)).map(Number);
   const entries = await Promise.all(
     pids.map((pid) =>

@@ -65,7 +65,7 @@ describe('the CLI entry, src/cli.ts', { timeout: 90_000 }, () => {
     );
     // A CLI whose event loop is held up (frozen here) past tsx's CLI's 2 × 30 ms wait for the
     // child to acknowledge the signal was killed with SIGKILL, its partial results lost.
-    const cli = innermostWith(npm.pid!, 'src/cli.ts');
+    const cli = await innermostWith(npm.pid!, 'src/cli.ts');
     process.kill(cli, 'SIGSTOP');
     process.kill(-npm.pid!, 'SIGINT');
     await new Promise((resolve) => setTimeout(resolve, 200));

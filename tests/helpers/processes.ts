@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { processTable } from '../../src/tools/process-sweep.ts';
 
 /** Whether `pid` is a live process (a zombie awaiting its parent's wait counts as gone). */
 export function isAlive(pid: number): boolean {
@@ -24,26 +25,9 @@ export async function isGone(pid: number): Promise<boolean> {
   return false;
 }
 
-/** The pids whose parent is `pid`, read from /proc. */
-export function childrenOf(pid: number): number[] {
-  const children: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      // The fields after the command name, which may itself hold spaces and parentheses: state, ppid, …
-      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8')
-        .replace(/^.*\) /s, '')
-        .split(' ');
-      if (Number(fields[1]) === pid) children.push(Number(entry));
-    } catch {
-      // Ended while the folder was read.
-    }
-  }
-  return children;
-}
-
 /** The last of `pid`'s descendants, child after child, whose command line holds `argument` (npm → sh → node src/cli.ts: the node). */
-export function innermostWith(pid: number, argument: string): number {
+export async function innermostWith(pid: number, argument: string): Promise<number> {
+  const table = await processTable();
   const holds = (child: number) => {
     try {
       return readFileSync(`/proc/${child}/cmdline`, 'utf8').includes(argument);
@@ -51,7 +35,8 @@ export function innermostWith(pid: number, argument: string): number {
       return false;
     }
   };
+  const next = (parent: number) => table.find((entry) => entry.parentPid === parent && holds(entry.pid))?.pid;
   let innermost = pid;
-  for (let next = childrenOf(pid).find(holds); next !== undefined; next = childrenOf(innermost).find(holds)) innermost = next;
+  for (let child = next(pid); child !== undefined; child = next(innermost)) innermost = child;
   return innermost;
 }
