@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { link, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createFileTools } from '../../src/tools/file-tools.ts';
+import { processTable } from '../../src/tools/process-sweep.ts';
 import { createRunCommandTool, type RunCommandToolOptions } from '../../src/tools/run-command.ts';
 import { listenOnLoopback, processesWith, runParentHarness, startSwapper, within, type Outcome, type TestedMode } from './hostile-helpers.ts';
 import { callTool, type Sandbox } from './sandbox.ts';
@@ -64,9 +65,24 @@ const daemonScript = (marker: string, clearEnvironment: boolean) =>
   ].join('\n');
 
 /**
- * Cancels the command once its daemon runs (a cancel and a timeout stop it alike, run-process.ts's
- * `stop`): a fixed time limit could pass first on a loaded machine, while python3 (a pyenv shim
- * here, a bash script) is still starting, and kill the group before the daemon left it.
+ * Whether the daemon `sleep <marker>` has left the script: its parent is no longer the middle
+ * python process (which ends once the daemon's exec closed its end of the pipe) but whoever
+ * adopted it (init, or the sandbox's bwrap).
+ */
+async function daemonDetached(marker: string): Promise<boolean> {
+  const daemons = await processesWith(marker);
+  if (daemons.length === 0) return false;
+  const table = await processTable();
+  const parents = daemons.map((pid) => table.find((entry) => entry.pid === pid)?.parentPid);
+  const names = await Promise.all(parents.map((parent) => (parent === undefined ? '' : readFile(`/proc/${parent}/comm`, 'utf8').catch(() => ''))));
+  return names.some((name) => name !== '' && !name.startsWith('python'));
+}
+
+/**
+ * Cancels the command once its daemon has left it (a cancel and a timeout stop it alike,
+ * run-process.ts's `stop`): a fixed time limit could pass first on a loaded machine, while python3
+ * (a pyenv shim here, a bash script) is still starting, and kill the group before the daemon left
+ * it; and a cancel as soon as the daemon runs could still find it a child of the middle process.
  */
 async function setsidDaemon(context: CaseContext, clearEnvironment: boolean): Promise<Outcome> {
   const marker = `${clearEnvironment ? 41 : 40}.${process.pid}${context.mode === 'off' ? 1 : 2}`;
@@ -78,7 +94,7 @@ async function setsidDaemon(context: CaseContext, clearEnvironment: boolean): Pr
   );
   let ended = false;
   void call.finally(() => (ended = true));
-  while (!ended && (await processesWith(marker)).length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  while (!ended && !(await daemonDetached(marker))) await new Promise((resolve) => setTimeout(resolve, 20));
   cancel.abort();
   const result = await call;
   if (result.error !== 'Cancelled; the command and everything it started were killed') throw new Error(`expected a cancel, got ${JSON.stringify(result)}`);
